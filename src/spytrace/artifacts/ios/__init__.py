@@ -1,0 +1,1 @@
+"""iOS artifacts. Each declares its paths in both layouts through `paths`."""

@@ -1,0 +1,101 @@
+"""Reading evidence databases without ever writing to them, and without failing whole.
+
+Evidence is opened read-only and `immutable`, so SQLite neither takes locks nor replays a
+journal into it. A database in WAL mode is only complete with its `-wal` file, which
+`immutable` would ignore: sources hand such a database over as a private copy made together
+with its `-wal`/`-shm` (EvidenceFile.private_copy), which is opened normally so SQLite
+replays the log into the copy.
+
+A schema variant that lacks a column still yields its rows, with NULL for the missing column
+and a note on the file (coverage then says `partial`); a missing table is a note and no rows.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from urllib.parse import quote
+
+from spytrace.errors import EvidenceError
+from spytrace.model import EvidenceFile
+
+_MISSING_COLUMN = re.compile(r"no such column: ([\w.]+)")
+_MISSING_TABLE = re.compile(r"no such table: ([\w.]+)")
+_MAX_SCHEMA_RETRIES = 16
+
+
+def connect(db: EvidenceFile) -> sqlite3.Connection:
+    uri = f"file:{quote(str(db.path))}?" + ("mode=rw" if db.private_copy else "mode=ro&immutable=1")
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        conn.row_factory = sqlite3.Row
+        # Fails here, not at the first query, on a file that is not a database at all.
+        conn.execute("SELECT name FROM sqlite_master LIMIT 1").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise EvidenceError(f"{db.logical_path}: not a readable SQLite database ({exc})") from exc
+    return conn
+
+
+def tables(db: EvidenceFile) -> set[str]:
+    with closing(connect(db)) as conn:
+        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+def columns(db: EvidenceFile, table: str) -> set[str]:
+    with closing(connect(db)) as conn:
+        if not re.fullmatch(r"\w+", table):
+            raise ValueError(f"not a table name: {table!r}")
+        return {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+
+
+def rows(db: EvidenceFile, sql: str, params: tuple[object, ...] = ()) -> Iterator[sqlite3.Row]:
+    """The rows of a query, tolerant of schema variants and of text that is not UTF-8."""
+    with closing(connect(db)) as conn:
+        for _ in range(_MAX_SCHEMA_RETRIES):
+            try:
+                cursor = conn.execute(sql, params)
+            except sqlite3.OperationalError as exc:
+                message = str(exc)
+                if column := _MISSING_COLUMN.search(message):
+                    db.notes.append(f"column {column.group(1)} missing")
+                    sql = _without_column(sql, column.group(1))
+                    continue
+                if table := _MISSING_TABLE.search(message):
+                    db.notes.append(f"table {table.group(1)} missing")
+                    return
+                raise EvidenceError(f"{db.logical_path}: {message}") from exc
+            except sqlite3.DatabaseError as exc:
+                raise EvidenceError(f"{db.logical_path}: corrupt database ({exc})") from exc
+            break
+        else:
+            raise EvidenceError(f"{db.logical_path}: schema too different to read")
+        done = 0
+        try:
+            for row in cursor:
+                yield row
+                done += 1
+        except sqlite3.OperationalError as exc:
+            if "decode" not in str(exc):
+                raise EvidenceError(f"{db.logical_path}: {exc}") from exc
+            # Broken UTF-8 in some row: run the query again past the rows already given,
+            # replacing what cannot be decoded (rare, so the usual path keeps C decoding).
+            db.notes.append("text that is not valid UTF-8 was replaced")
+            conn.text_factory = lambda b: b.decode("utf-8", "replace")
+            yield from itertools.islice(conn.execute(sql, params), done, None)
+        except sqlite3.DatabaseError as exc:
+            db.notes.append(f"database damaged part-way: {exc}")
+
+
+def _without_column(sql: str, column: str) -> str:
+    """The query with a missing column read as NULL, under its own name where it is selected."""
+    name = column.rsplit(".", 1)[-1]
+    head, sep, tail = sql.partition(" FROM ")
+    pattern = re.compile(rf"(?<![\w.]){re.escape(column)}(?!\w)")
+    if pattern.search(head):
+        head = pattern.sub(f"NULL AS {name}", head, count=1)
+        head = pattern.sub("NULL", head)
+    return head + sep + pattern.sub("NULL", tail)
+

@@ -1,0 +1,77 @@
+"""Timestamps as devices store them, turned into aware UTC datetimes (None when unusable)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+_COCOA_EPOCH = datetime(2001, 1, 1, tzinfo=UTC)
+_UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_WEBKIT_EPOCH = datetime(1601, 1, 1, tzinfo=UTC)
+# Anything outside these years is a placeholder or garbage, not a moment worth a timeline row.
+_EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+_LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def _plausible(moment: datetime) -> datetime | None:
+    return moment if _EARLIEST <= moment < _LATEST else None
+
+
+def _number(value: object) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str | bytes):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def cocoa_time(value: object) -> datetime | None:
+    """Apple's absolute time: seconds since 2001-01-01 UTC; sms.db keeps nanoseconds since iOS 11."""
+    number = _number(value)
+    if not number:
+        return None
+    if abs(number) > 1e14:  # nanoseconds: seconds never get that large before year 5000
+        number /= 1e9
+    try:
+        return _plausible(_COCOA_EPOCH + timedelta(seconds=number))
+    except OverflowError:
+        return None
+
+
+def unix_time(value: object) -> datetime | None:
+    """Seconds, milliseconds, microseconds or nanoseconds since 1970, told apart by size."""
+    number = _number(value)
+    if not number:
+        return None
+    for scale in (1, 1e3, 1e6, 1e9):
+        seconds = number / scale
+        if abs(seconds) < 1e10:  # before year 2286
+            try:
+                return _plausible(_UNIX_EPOCH + timedelta(seconds=seconds))
+            except OverflowError:
+                return None
+    return None
+
+
+def webkit_time(value: object) -> datetime | None:
+    """Chrome's microseconds since 1601-01-01 UTC."""
+    number = _number(value)
+    if not number:
+        return None
+    try:
+        return _plausible(_WEBKIT_EPOCH + timedelta(microseconds=number))
+    except OverflowError:
+        return None
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """A datetime from a plist (naive, meaning UTC) or already aware, as aware UTC."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        return _plausible(moment.replace(tzinfo=UTC))
+    return _plausible(moment.astimezone(UTC))

@@ -1,0 +1,257 @@
+"""The shared vocabulary: what parsers yield, what the matcher and checks make of it."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+# Every kind of observable a parser may attach to a record. `phone` is never matched against
+# indicators (no feed publishes them) but redaction and the report need to know it.
+OBSERVABLE_KINDS = (
+    "domain",
+    "url",
+    "ip",
+    "email",
+    "phone",
+    "process",
+    "file_path",
+    "file_name",
+    "app_id",
+    "cert_hash",
+    "file_hash",
+    "android_property",
+    "profile_id",
+)
+
+
+class Severity(enum.Enum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+    def at_least(self, other: Severity) -> bool:
+        return self.rank >= other.rank
+
+
+_SEVERITY_RANK = {
+    Severity.INFO: 0,
+    Severity.LOW: 1,
+    Severity.MEDIUM: 2,
+    Severity.HIGH: 3,
+    Severity.CRITICAL: 4,
+}
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Observable:
+    """A typed value seen in evidence, such as a domain in a message or a process name."""
+
+    kind: str
+    value: str
+
+    def __post_init__(self) -> None:
+        if self.kind not in OBSERVABLE_KINDS:
+            raise ValueError(f"unknown observable kind {self.kind!r}")
+
+    @classmethod
+    def of(cls, **values: str | Iterable[str | None] | None) -> tuple[Observable, ...]:
+        """Observables from keyword arguments named by kind; empty values and repeats drop out."""
+        seen: dict[Observable, None] = {}
+        for kind, given in values.items():
+            if given is None:
+                continue
+            for value in (given,) if isinstance(given, str) else given:
+                if value:
+                    seen.setdefault(cls(kind, value), None)
+        return tuple(seen)
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceFile:
+    """One file of the acquisition, ready to read.
+
+    `path` is a local file: the evidence itself (never to be written) or, where `private_copy`
+    is true, spytrace's own decrypted or extracted copy. `notes` collects what a parser could
+    not read in it, so the scan can say `partial` without the parser raising.
+    """
+
+    logical_path: str
+    path: Path
+    private_copy: bool = False
+    sha256: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One fact a parser read: a row, a line, an entry — with where it came from."""
+
+    artifact: str
+    source: str
+    locator: str
+    time: datetime | None
+    message: str
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    observables: tuple[Observable, ...] = ()
+    # What `time` means ("Message sent", "Last visited"): Timesketch's timestamp_desc.
+    time_desc: str = ""
+
+
+Parser = Callable[[EvidenceFile], Iterator[Record]]
+
+
+@dataclass(frozen=True, slots=True)
+class Artifact:
+    """A kind of evidence file: where it lives (logical path globs) and how to read it."""
+
+    name: str
+    paths: tuple[str, ...]
+    parse: Parser
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    file: str
+    locator: str
+    sha256: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorRef:
+    """The indicator a finding matched, with the feed file that published it."""
+
+    kind: str
+    value: str
+    pattern: str
+    feed: str
+    malware: str
+    file: str
+    file_sha256: str
+    # True where the observable only matched a prefix of the indicator (OS-truncated name).
+    weak: bool = False
+    also_in: tuple[str, ...] = ()
+
+
+class FindingKind(enum.Enum):
+    IOC = "ioc"
+    HEURISTIC = "heuristic"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    kind: FindingKind
+    severity: Severity
+    artifact: str
+    time: datetime | None
+    message: str
+    evidence: Evidence
+    observable: Observable | None = None
+    indicator: IndicatorRef | None = None
+    # The check that raised a heuristic finding; filled in by the scan.
+    rule: str = ""
+    # Other records a heuristic rests on (several shutdown-log lines, say).
+    related: tuple[Evidence, ...] = ()
+
+    @property
+    def id(self) -> str:
+        """Stable across runs: the same evidence and indicator give the same id."""
+        parts = [
+            self.kind.value,
+            self.rule,
+            self.artifact,
+            self.evidence.file,
+            self.evidence.locator,
+            self.observable.kind if self.observable else "",
+            self.observable.value if self.observable else "",
+            self.indicator.kind if self.indicator else "",
+            self.indicator.value if self.indicator else "",
+            self.message if self.kind is FindingKind.HEURISTIC else "",
+        ]
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+    @classmethod
+    def heuristic(
+        cls,
+        record: Record,
+        severity: Severity,
+        message: str,
+        *,
+        observable: Observable | None = None,
+        related: Iterable[Record] = (),
+    ) -> Finding:
+        return cls(
+            kind=FindingKind.HEURISTIC,
+            severity=severity,
+            artifact=record.artifact,
+            time=record.time,
+            message=message,
+            evidence=Evidence(record.source, record.locator),
+            observable=observable,
+            related=tuple(Evidence(r.source, r.locator) for r in related),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """A heuristic: records of the artifacts it reads in, findings out. Pure: no I/O."""
+
+    name: str
+    reads: tuple[str, ...]
+    run: Callable[[Iterable[Record]], Iterator[Finding]]
+
+
+class Status(enum.Enum):
+    PARSED = "parsed"
+    PARTIAL = "partial"
+    ABSENT = "absent"
+    UNREADABLE = "unreadable"
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """How far one artifact was read. Not parsed is not clean: every artifact ends here."""
+
+    artifact: str
+    status: Status
+    records: int = 0
+    files: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+
+
+def json_safe(value: Any) -> Any:
+    """Field values as JSON can hold them; bytes become hex, times ISO-8601."""
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, Mapping):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [json_safe(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def iso(moment: datetime | None) -> str | None:
+    """UTC ISO-8601 with a Z, to the microsecond where there is one."""
+    if moment is None:
+        return None
+    text = moment.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def fields_of(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    """A record's fields without empty values, to keep records small."""
+    return {k: v for k, v in mapping.items() if v is not None and v != ""}
