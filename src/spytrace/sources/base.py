@@ -6,7 +6,9 @@ import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
+
+from spytrace.model import EvidenceFile
 
 # Asked only when an acquisition turns out to be encrypted and no password was given.
 PasswordPrompt = Callable[[str], str]
@@ -35,12 +37,11 @@ class Source(Protocol):
         """Every logical path present, each once, in a stable order."""
         ...
 
-    def open(self, logical_path: str) -> Any:
-        """The file ready to read, as an EvidenceFile (decrypted or extracted when needed)."""
-        ...
+    def open(self, logical_path: str) -> EvidenceFile:
+        """The file ready to read: decrypted or extracted when needed, WAL pairs copied together.
 
-    def device(self) -> dict[str, Any]:
-        """What the acquisition says of the device: model, OS version and build, identifiers."""
+        Raises EvidenceError when the file cannot be had (missing, undecryptable).
+        """
         ...
 
     def input_sha256(self) -> str:
