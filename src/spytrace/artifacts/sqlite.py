@@ -92,10 +92,14 @@ def rows(db: EvidenceFile, sql: str, params: tuple[object, ...] = ()) -> Iterato
 def _without_column(sql: str, column: str) -> str:
     """The query with a missing column read as NULL, under its own name where it is selected."""
     name = column.rsplit(".", 1)[-1]
-    head, sep, tail = sql.partition(" FROM ")
-    pattern = re.compile(rf"(?<![\w.]){re.escape(column)}(?!\w)")
-    if pattern.search(head):
-        head = pattern.sub(f"NULL AS {name}", head, count=1)
-        head = pattern.sub("NULL", head)
-    return head + sep + pattern.sub("NULL", tail)
+    split = re.search(r"\sFROM\s", sql, re.IGNORECASE)
+    head, sep, tail = (sql[: split.start()], split.group(0), sql[split.end() :]) if split else (sql, "", "")
+    pattern = re.compile(rf"(?<![\w.]){re.escape(column)}(?!\w)(\s+AS\s+\w+)?", re.IGNORECASE)
+    selected = [False]
 
+    def in_select(match: re.Match[str]) -> str:
+        first = not selected[0]
+        selected[0] = True
+        return "NULL" + (match.group(1) or (f" AS {name}" if first else ""))
+
+    return pattern.sub(in_select, head) + sep + pattern.sub("NULL", tail)

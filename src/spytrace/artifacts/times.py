@@ -47,11 +47,13 @@ def unix_time(value: object) -> datetime | None:
     number = _number(value)
     if not number:
         return None
-    for scale in (1, 1e3, 1e6, 1e9):
-        seconds = number / scale
-        if abs(seconds) < 1e10:  # before year 2286
+    for scale in (1, 1_000, 1_000_000, 1_000_000_000):
+        if abs(number) / scale < 1e10:  # before year 2286
             try:
-                return _plausible(_UNIX_EPOCH + timedelta(seconds=seconds))
+                if _is_int(value):  # exact: no float rounding of micro/nanoseconds
+                    micros = value * 1_000_000 // scale  # type: ignore[operator]
+                    return _plausible(_UNIX_EPOCH + timedelta(microseconds=micros))
+                return _plausible(_UNIX_EPOCH + timedelta(seconds=number / scale))
             except OverflowError:
                 return None
     return None
@@ -59,13 +61,18 @@ def unix_time(value: object) -> datetime | None:
 
 def webkit_time(value: object) -> datetime | None:
     """Chrome's microseconds since 1601-01-01 UTC."""
-    number = _number(value)
+    # Whole numbers stay integers: these values pass 2**53, where a float loses microseconds.
+    number: float | int | None = value if _is_int(value) else _number(value)  # type: ignore[assignment]
     if not number:
         return None
     try:
         return _plausible(_WEBKIT_EPOCH + timedelta(microseconds=number))
     except OverflowError:
         return None
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def as_utc(moment: datetime | None) -> datetime | None:

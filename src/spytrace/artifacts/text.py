@@ -1,0 +1,39 @@
+"""Links in free text (messages, notes, titles), as a person would see them."""
+
+from __future__ import annotations
+
+import re
+
+# A scheme'd URL, or a bare host with a dot and a letter-only TLD followed by a path or the end
+# of the word ("www.example.com", "evil.example/abc"). Bare hosts need a known-looking shape so
+# "e.g." and version numbers are not taken for links.
+_URL = re.compile(
+    r"""(?ix)
+    \b(?:
+        (?:https?|ftp|itms-services|sms|tel|file)://[^\s<>"'\x00-\x1f]+
+      | (?:www\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}
+        (?::\d{2,5})?(?:/[^\s<>"'\x00-\x1f]*)?
+    )
+    """
+)
+_TRAILING = ".,;:!?)]}'\""
+# Common file extensions that look like TLDs in text ("photo.jpg", "report.pdf").
+_NOT_TLDS = frozenset(
+    "jpg jpeg png gif heic mov mp4 pdf doc docx txt zip plist db sqlite json xml html js "
+    "py sh exe apk ipa log".split()
+)
+
+
+def urls_in(text: str | None) -> list[str]:
+    """Every link in `text`, in order, each once; bare hosts without a scheme included."""
+    if not text:
+        return []
+    found: dict[str, None] = {}
+    for match in _URL.finditer(text):
+        url = match.group(0).rstrip(_TRAILING)
+        if "://" not in url:
+            host = url.split("/", 1)[0].split(":", 1)[0]
+            if host.rsplit(".", 1)[-1].lower() in _NOT_TLDS:
+                continue
+        found.setdefault(url, None)
+    return list(found)
