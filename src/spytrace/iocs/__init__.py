@@ -1,0 +1,1 @@
+"""Indicator feeds: readers for each published format, the index, and feed updates."""

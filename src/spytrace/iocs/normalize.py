@@ -1,0 +1,140 @@
+"""One normal form per kind, applied alike to indicators and to what evidence shows.
+
+Each function returns None when the text cannot be that kind (an IP that is no IP), so the
+loader can count the indicator as unsupported and the matcher can skip the observable.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+_UUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
+_HEX = re.compile(r"[0-9a-f]+")
+_DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21}
+# Labels of letters, digits, - and _ (seen in real hostnames); the last label is never all
+# digits, which keeps dotted IPv4 addresses out.
+_DOMAIN_CHARS = re.compile(r"(?:[a-z0-9_-]+\.)*[a-z0-9_-]*[a-z_-][a-z0-9_-]*")
+
+
+def domain(text: str) -> str | None:
+    value = text.strip().strip(".").lower()
+    value = value.removeprefix("*.")
+    if not value.isascii():
+        try:
+            value = value.encode("idna").decode("ascii")
+        except UnicodeError:
+            return None
+    return value if _DOMAIN_CHARS.fullmatch(value) else None
+
+
+def ip(text: str) -> str | None:
+    value = text.strip().strip("[]")
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return str(address.ipv4_mapped)
+    return str(address)
+
+
+def url(text: str) -> str | None:
+    """scheme://host[:port]/path?query, with case, default port and trailing slash evened out.
+
+    A URL written without a scheme (`evil.com/x` in a message) keeps none: the matcher looks it
+    up under http and https both.
+    """
+    value = text.strip()
+    if not value:
+        return None
+    if "://" not in value[:16]:
+        value = "//" + value
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        return None
+    host = parts.hostname or ""
+    host = (ip(host) if ":" in host or host.replace(".", "").isdigit() else domain(host)) or ""
+    if not host:
+        return None
+    if ":" in host:
+        host = f"[{host}]"
+    scheme = parts.scheme.lower()
+    if port is not None and port != _DEFAULT_PORTS.get(scheme):
+        host = f"{host}:{port}"
+    path = parts.path.rstrip("/")
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{scheme}://{host}{path}{query}" if scheme else f"{host}{path}{query}"
+
+
+def url_host(normal_url: str) -> str:
+    """The host of a URL already in normal form (no port, no brackets)."""
+    rest = normal_url.split("://", 1)[-1]
+    host = rest.split("/", 1)[0].split("?", 1)[0]
+    if host.startswith("["):
+        return host[1 : host.index("]")]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def email(text: str) -> str | None:
+    value = text.strip().lower().removeprefix("mailto:")
+    local, at, host = value.partition("@")
+    return value if at and local and host and " " not in value else None
+
+
+def exact(text: str) -> str | None:
+    value = text.strip()
+    return value or None
+
+
+def file_path(text: str) -> str | None:
+    """An absolute path with /var spelled /private/var and trailing UUID folders dropped.
+
+    iOS 26 appends a per-boot UUID component to some process paths; /var is a link to
+    /private/var on iOS, and feeds use both spellings.
+    """
+    value = re.sub(r"/{2,}", "/", text.strip()).rstrip("/")
+    if not value:
+        return None
+    parts = value.split("/")
+    while len(parts) > 2 and _UUID.fullmatch(parts[-1]):
+        parts.pop()
+    value = "/".join(parts)
+    if value.startswith("/var/"):
+        value = "/private" + value
+    return value
+
+
+def file_name(text: str) -> str | None:
+    value = text.strip().rsplit("/", 1)[-1]
+    return value or None
+
+
+def hex_digest(text: str) -> str | None:
+    value = text.strip().lower().replace(":", "").replace(" ", "")
+    return value if len(value) in (32, 40, 64, 128) and _HEX.fullmatch(value) else None
+
+
+def profile_id(text: str) -> str | None:
+    value = text.strip()
+    return value.upper() if _UUID.fullmatch(value) else value or None
+
+
+NORMALIZERS: dict[str, Callable[[str], str | None]] = {
+    "domain": domain,
+    "url": url,
+    "ip": ip,
+    "email": email,
+    "process": exact,
+    "file_path": file_path,
+    "file_name": file_name,
+    "file_hash": hex_digest,
+    "cert_hash": hex_digest,
+    "app_id": exact,
+    "android_property": exact,
+    "profile_id": profile_id,
+}
