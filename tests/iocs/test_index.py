@@ -22,6 +22,7 @@ INDICATORS = [
     ("process", "com.apple.Spyware-agentd"),
     ("file_path", "/private/var/db/com.apple.xpc.roleaccountd.staging"),
     ("file_path", "/var/tmp/evil"),
+    ("file_path", "Library/Preferences/com.example.tracker.plist"),
     ("file_name", "roleaccountd.plist"),
     ("file_hash", "D41D8CD98F00B204E9800998ECF8427E"),
     ("app_id", "com.spy.app"),
@@ -91,6 +92,11 @@ def hits(index: IndicatorIndex, kind: str, value: str) -> list[str]:
             "/var/db/com.apple.xpc.roleaccountd.staging/x",
             "/private/var/db/com.apple.xpc.roleaccountd.staging",
         ),
+        (
+            "file_path",
+            "/private/var/mobile/Library/Preferences/com.example.tracker.plist",
+            "Library/Preferences/com.example.tracker.plist",
+        ),
         # file name: last component
         ("file_name", "roleaccountd.plist", "roleaccountd.plist"),
         ("file_path", "/private/var/root/Library/roleaccountd.plist", "roleaccountd.plist"),
@@ -135,6 +141,8 @@ def test_matches(index, kind, value, expected):
         ("process", "Bh"),
         ("file_path", "/private/var/db/com.apple.xpc.roleaccountd.stagingX"),
         ("file_path", "/private/var/db"),
+        ("file_path", "/private/var/mobile/OtherLibrary/Preferences/com.example.tracker.plist"),
+        ("file_path", "/private/var/mobile/Library/Preferences/com.example.tracker.plist.bak"),
         ("file_name", "roleaccountd.plist.bak"),
         ("file_hash", "d41d8cd98f00b204e9800998ecf8427f"),
         ("app_id", "com.spy.app2"),

@@ -254,6 +254,15 @@ class IndicatorIndex:
                     for indicator in self._get("file_path", folder):
                         yield Match(indicator, folder)
                 folder = folder.rpartition("/")[0]
+            # Some feeds publish paths relative to a home or container folder
+            # ("Library/Preferences/x.plist"): they match the end of a path at a / boundary.
+            cut = path.find("/", 1)
+            while cut >= 0:
+                tail = path[cut + 1 :]
+                if tail in table:
+                    for indicator in self._get("file_path", tail):
+                        yield Match(indicator, tail)
+                cut = path.find("/", cut + 1)
         yield from self._file_name(path)
 
     def _file_name(self, value: str) -> Iterator[Match]:

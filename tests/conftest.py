@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-SHARED_IOCS = Path(__file__).resolve().parents[3] / "shared" / "iocs"
+SHARED_IOCS = Path(__file__).resolve().parents[2] / "shared" / "iocs"
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,3 @@
+from spytrace.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""What a scan writes: findings, coverage, timeline, records, custody, report."""

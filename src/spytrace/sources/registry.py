@@ -1,0 +1,23 @@
+"""From a detected acquisition to an opened Source, for the types spytrace can read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from spytrace.errors import UnsupportedAcquisition
+from spytrace.sources.base import Source, SourceOptions
+from spytrace.sources.detect import Detected
+
+Opener = Callable[[Path, SourceOptions, Path], Source]
+
+OPENERS: dict[str, Opener] = {}
+
+
+def open_source(detected: Detected, options: SourceOptions, scratch: Path) -> Source:
+    opener = OPENERS.get(detected.type)
+    if opener is None:
+        raise UnsupportedAcquisition(
+            f"{detected.path}: recognised as {detected.detail}, which spytrace cannot scan yet"
+        )
+    return opener(detected.path, options, scratch)

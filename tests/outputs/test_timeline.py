@@ -1,0 +1,29 @@
+import json
+from datetime import UTC, datetime, timedelta
+
+from spytrace.model import Record
+from spytrace.outputs.timeline import TimelineWriter
+
+
+def test_runs_spilled_to_disk_merge_back_in_time_order(tmp_path):
+    writer = TimelineWriter(tmp_path, run_rows=3)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    order = [7, 2, 9, 1, 8, 3, 0, 6, 5, 4]
+    for n in order:
+        writer.add(Record("a", "f", f"row {n}", start + timedelta(seconds=n), f"event {n}"))
+    writer.add(Record("a", "f", "no time", None, "undated"))
+    assert len(writer.runs) == 3
+    writer.write(tmp_path / "t.csv", tmp_path / "t.jsonl")
+    rows = [json.loads(line) for line in (tmp_path / "t.jsonl").read_text().splitlines()]
+    assert [r["message"] for r in rows] == [f"event {n}" for n in range(10)]
+    assert not list(tmp_path.glob("timeline-run-*"))
+
+
+def test_microseconds_sort_before_the_next_second(tmp_path):
+    writer = TimelineWriter(tmp_path)
+    base = datetime(2024, 1, 1, tzinfo=UTC)
+    writer.add(Record("a", "f", "1", base + timedelta(seconds=1), "later"))
+    writer.add(Record("a", "f", "2", base + timedelta(microseconds=500), "earlier"))
+    writer.write(tmp_path / "t.csv", tmp_path / "t.jsonl")
+    rows = [json.loads(line) for line in (tmp_path / "t.jsonl").read_text().splitlines()]
+    assert [r["message"] for r in rows] == ["earlier", "later"]
