@@ -8,10 +8,13 @@ from pathlib import Path
 from spytrace.errors import UnsupportedAcquisition
 from spytrace.sources.base import Source, SourceOptions
 from spytrace.sources.detect import Detected
+from spytrace.sources.ios_backup import open_ios_backup
 
 Opener = Callable[[Path, SourceOptions, Path], Source]
 
-OPENERS: dict[str, Opener] = {}
+OPENERS: dict[str, Opener] = {
+    "ios_backup": open_ios_backup,
+}
 
 
 def open_source(detected: Detected, options: SourceOptions, scratch: Path) -> Source:

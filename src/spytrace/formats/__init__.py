@@ -1,0 +1,1 @@
+"""Apple container formats shared by several sources and parsers (NSKeyedArchiver, MBFile)."""

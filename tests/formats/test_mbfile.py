@@ -1,0 +1,173 @@
+import plistlib
+import stat
+import struct
+from datetime import UTC, datetime
+from plistlib import UID
+
+import pytest
+
+from spytrace.errors import EvidenceError
+from spytrace.formats.mbfile import decode_mbfile
+from tests.builders.ios_backup import mbfile_blob
+
+WRAPPED = bytes(range(40))
+
+
+def real_shaped_record():
+    """The object layout of a real encrypted-backup record (ChatStorage.sqlite, iOS 15),
+    with this test's own values."""
+    return plistlib.dumps(
+        {
+            "$archiver": "NSKeyedArchiver",
+            "$objects": [
+                "$null",
+                {
+                    "$class": UID(5),
+                    "Birth": 1617036196,
+                    "EncryptionKey": UID(3),
+                    "Flags": 0,
+                    "GroupID": 501,
+                    "InodeNumber": 45839007,
+                    "LastModified": 1650483880,
+                    "LastStatusChange": 1650481761,
+                    "Mode": 33188,
+                    "ProtectionClass": 3,
+                    "RelativePath": UID(2),
+                    "Size": 22056960,
+                    "UserID": 501,
+                },
+                "ChatStorage.sqlite",
+                {"$class": UID(4), "NS.data": struct.pack("<I", 3) + WRAPPED},
+                {
+                    "$classes": ["NSMutableData", "NSData", "NSObject"],
+                    "$classname": "NSMutableData",
+                },
+                {"$classes": ["MBFile", "NSObject"], "$classname": "MBFile"},
+            ],
+            "$top": {"root": UID(1)},
+            "$version": 100000,
+        },
+        fmt=plistlib.FMT_BINARY,
+    )
+
+
+def test_decodes_every_field_of_a_real_shaped_record():
+    record = decode_mbfile(real_shaped_record())
+
+    assert record.relative_path == "ChatStorage.sqlite"
+    assert record.size == 22056960
+    assert record.mode == 0o100644 and record.is_file
+    assert (record.uid, record.gid, record.inode) == (501, 501, 45839007)
+    assert record.birth == datetime(2021, 3, 29, 16, 43, 16, tzinfo=UTC)
+    assert record.modified == datetime(2022, 4, 20, 19, 44, 40, tzinfo=UTC)
+    assert record.status_changed == datetime(2022, 4, 20, 19, 9, 21, tzinfo=UTC)
+    assert record.protection_class == 3
+    assert record.encryption_key == WRAPPED  # the 4-byte class prefix is cut off
+    assert record.key_class == 3
+    assert record.target is None
+    assert dict(record.extended_attributes) == {}
+
+
+def test_symbolic_link_keeps_its_target():
+    blob = mbfile_blob(
+        "Library/Preferences/link",
+        mode=stat.S_IFLNK | 0o755,
+        inode=7,
+        uid=501,
+        gid=501,
+        modified=1700000000,
+        status_changed=1700000000,
+        birth=1700000000,
+        size=0,
+        protection_class=0,
+        target="/private/var/mobile/x",
+    )
+
+    record = decode_mbfile(blob)
+
+    assert record.is_symlink
+    assert record.target == "/private/var/mobile/x"
+    assert record.encryption_key is None
+
+
+def test_extended_attributes_are_unpacked_from_their_nested_plist():
+    blob = mbfile_blob(
+        "Media/DCIM/100APPLE/IMG_0001.HEIC",
+        mode=stat.S_IFREG | 0o644,
+        inode=8,
+        uid=501,
+        gid=501,
+        modified=1700000000,
+        status_changed=1700000000,
+        birth=1700000000,
+        size=10,
+        protection_class=3,
+        xattrs={"com.apple.assetsd.UUID": b"ABCD"},
+    )
+
+    record = decode_mbfile(blob)
+
+    assert dict(record.extended_attributes) == {"com.apple.assetsd.UUID": b"ABCD"}
+
+
+def test_unset_times_are_none():
+    blob = mbfile_blob(
+        "Library",
+        mode=stat.S_IFDIR | 0o755,
+        inode=9,
+        uid=0,
+        gid=0,
+        modified=0,
+        status_changed=0,
+        birth=0,
+        size=0,
+        protection_class=0,
+    )
+
+    record = decode_mbfile(blob)
+
+    assert record.is_directory
+    assert (record.birth, record.modified, record.status_changed) == (None, None, None)
+
+
+def test_an_archive_of_another_class_is_refused():
+    blob = plistlib.dumps(
+        {
+            "$archiver": "NSKeyedArchiver",
+            "$objects": [
+                "$null",
+                {"$class": UID(2)},
+                {"$classname": "MBFileInfo", "$classes": ["MBFileInfo"]},
+            ],
+            "$top": {"root": UID(1)},
+            "$version": 100000,
+        },
+        fmt=plistlib.FMT_BINARY,
+    )
+
+    with pytest.raises(EvidenceError, match="is a MBFileInfo, not an MBFile"):
+        decode_mbfile(blob)
+
+
+def test_garbage_is_an_evidence_error():
+    with pytest.raises(EvidenceError):
+        decode_mbfile(b"\x00" * 10)
+
+
+def test_the_builder_writes_the_object_layout_of_a_real_record():
+    blob = mbfile_blob(
+        "ChatStorage.sqlite",
+        mode=33188,
+        inode=45839007,
+        uid=501,
+        gid=501,
+        modified=1650483880,
+        status_changed=1650481761,
+        birth=1617036196,
+        size=22056960,
+        protection_class=3,
+        encryption_key=struct.pack("<I", 3) + WRAPPED,
+    )
+
+    assert blob.startswith(b"bplist00")
+    assert plistlib.loads(blob) == plistlib.loads(real_shaped_record())
