@@ -28,6 +28,7 @@ class _Object(msgspec.Struct):
     relationship_type: str | None = None
     source_ref: str | None = None
     target_ref: str | None = None
+    object_refs: list[str] | None = None
 
 
 class _Bundle(msgspec.Struct):
@@ -68,6 +69,13 @@ def _indicators(objects: list[_Object], default_malware: str) -> FeedContent:
                     several.setdefault(source, {known}).add(target)
     for source, targets in several.items():
         indicated[source] = ", ".join(sorted(targets))
+    # A `report` lists what it covers in object_refs: its name stands for an indicator that
+    # no `indicates` relationship ties to a malware.
+    for report in objects:
+        if report.type == "report" and report.name and report.object_refs:
+            for ref in report.object_refs:
+                if ref.startswith("indicator--"):
+                    indicated.setdefault(ref, report.name)
     malware_only = [n for i, n in names.items() if i.startswith("malware--")]
     fallback = malware_only[0] if len(malware_only) == 1 else default_malware
 
@@ -124,6 +132,7 @@ def _object(item: dict[str, Any]) -> _Object:
         value = item.get(key)
         return value if isinstance(value, str) else None
 
+    refs = item.get("object_refs")
     return _Object(
         type=text("type") or "",
         id=text("id") or "",
@@ -133,4 +142,5 @@ def _object(item: dict[str, Any]) -> _Object:
         relationship_type=text("relationship_type"),
         source_ref=text("source_ref"),
         target_ref=text("target_ref"),
+        object_refs=[r for r in refs if isinstance(r, str)] if isinstance(refs, list) else None,
     )

@@ -12,7 +12,8 @@ def home(rel: str) -> tuple[str, ...]:
 
 
 def media(rel: str) -> tuple[str, ...]:
-    return (f"MediaDomain/{rel}", f"private/var/mobile/Media/{rel}")
+    # MediaDomain is rooted at the mobile home: MediaDomain/Media/DCIM, MediaDomain/Library/SMS.
+    return (f"MediaDomain/{rel}", f"private/var/mobile/{rel}")
 
 
 def wireless(rel: str) -> tuple[str, ...]:

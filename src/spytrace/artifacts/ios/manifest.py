@@ -1,0 +1,110 @@
+"""A backup's Manifest.db: every file the backup holds, with where it lived on the device.
+
+Table `Files` (fileID = SHA-1 of "domain-relativePath", domain, relativePath, flags: 1 file,
+2 folder, 4 symlink, file: an NSKeyedArchiver MBFile with size, mode and times; schema as
+MVT's Manifest module and libimobiledevice read it). Encrypted backups reach the parser
+already decrypted by the source. A file's device path is rebuilt from its domain where the
+domain maps to a fixed folder (Apple's backup domains: HomeDomain is /private/var/mobile...);
+app and container domains live under random UUIDs, so those keep "domain/relativePath".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from spytrace.artifacts.sqlite import rows
+from spytrace.errors import EvidenceError
+from spytrace.formats.mbfile import decode_mbfile
+from spytrace.model import Artifact, EvidenceFile, Observable, Record, iso
+
+NAME = "manifest"
+PATHS = ("Manifest.db",)
+SQL = (
+    "SELECT Files.fileID, Files.domain, Files.relativePath, Files.flags, Files.file FROM Files"
+    " ORDER BY Files.domain, Files.relativePath"
+)
+# Backup domain -> the folder its relative paths start from on the device.
+DOMAIN_ROOTS = {
+    "HomeDomain": "/private/var/mobile",
+    "MediaDomain": "/private/var/mobile",
+    "CameraRollDomain": "/private/var/mobile",
+    "HealthDomain": "/private/var/mobile",
+    "HomeKitDomain": "/private/var/mobile",
+    "KeyboardDomain": "/private/var/mobile",
+    "TonesDomain": "/private/var/mobile",
+    "RootDomain": "/private/var/root",
+    "WirelessDomain": "/private/var/wireless",
+    "SystemPreferencesDomain": "/private/var/preferences",
+    "ManagedPreferencesDomain": "/private/var/Managed Preferences",
+    "DatabaseDomain": "/private/var/db",
+    "KeychainDomain": "/private/var/Keychains",
+    "MobileDeviceDomain": "/private/var/MobileDevice",
+    "InstallDomain": "/private/var/installd",
+    "NetworkDomain": "/private/var/networkd",
+    "ProtectedDomain": "/private/var/protected",
+}
+FILE, DIRECTORY, SYMLINK = 1, 2, 4
+KINDS = {FILE: "file", DIRECTORY: "folder", SYMLINK: "symlink"}
+
+
+def parse(db: EvidenceFile) -> Iterator[Record]:
+    unreadable = 0
+    for row in rows(db, SQL):
+        record, ok = _record(db, row)
+        unreadable += not ok
+        yield record
+    if unreadable:
+        db.notes.append(f"{unreadable} file record(s) without readable metadata")
+
+
+def device_path(domain: str, relative_path: str) -> str:
+    root = DOMAIN_ROOTS.get(domain)
+    if root is None:
+        return f"{domain}/{relative_path}" if relative_path else domain
+    return f"{root}/{relative_path}" if relative_path else root
+
+
+def _record(db: EvidenceFile, row: Any) -> tuple[Record, bool]:
+    domain = row["domain"] or ""
+    relative = row["relativePath"] or ""
+    flags = row["flags"]
+    path = device_path(domain, relative)
+    fields: dict[str, Any] = {
+        "file_id": row["fileID"],
+        "domain": domain,
+        "relative_path": relative,
+        "flags": flags,
+    }
+    ok = True
+    modified = None
+    blob = row["file"]
+    if isinstance(blob, bytes) and blob:
+        try:
+            meta = decode_mbfile(blob)
+        except EvidenceError:
+            ok = False
+        else:
+            modified = meta.modified
+            fields["size"] = meta.size
+            fields["mode"] = meta.mode
+            fields["protection_class"] = meta.protection_class
+            if meta.birth:
+                fields["birth"] = iso(meta.birth)
+            if meta.status_changed:
+                fields["status_changed"] = iso(meta.status_changed)
+    name = relative.rpartition("/")[2] if relative and flags != DIRECTORY else None
+    record = Record(
+        artifact=NAME,
+        source=db.logical_path,
+        locator=f"Files.fileID={row['fileID']}",
+        time=modified,
+        message=f"{KINDS.get(flags, 'entry')} {path}",
+        fields=fields,
+        observables=Observable.of(file_path=path if relative else None, file_name=name),
+        time_desc="File last modified",
+    )
+    return record, ok
+
+
+ARTIFACT = Artifact(NAME, PATHS, parse)
