@@ -93,7 +93,9 @@ def _without_column(sql: str, column: str) -> str:
     """The query with a missing column read as NULL, under its own name where it is selected."""
     name = column.rsplit(".", 1)[-1]
     split = re.search(r"\sFROM\s", sql, re.IGNORECASE)
-    head, sep, tail = (sql[: split.start()], split.group(0), sql[split.end() :]) if split else (sql, "", "")
+    head, sep, tail = (
+        (sql[: split.start()], split.group(0), sql[split.end() :]) if split else (sql, "", "")
+    )
     pattern = re.compile(rf"(?<![\w.]){re.escape(column)}(?!\w)(\s+AS\s+\w+)?", re.IGNORECASE)
     selected = [False]
 
