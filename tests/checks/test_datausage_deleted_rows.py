@@ -3,8 +3,8 @@ from datetime import UTC, datetime
 from spytrace.artifacts.ios import datausage
 from spytrace.checks.datausage_deleted_rows import CHECK, check
 from spytrace.model import Evidence, Severity
-from tests.builders.ios_system import DataUsageDb
-from tests.builders.records import (
+from spytrace.testkit.ios_system import DataUsageDb
+from spytrace.testkit.records import (
     datausage_key_max,
     datausage_orphan,
     datausage_process,

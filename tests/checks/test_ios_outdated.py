@@ -9,9 +9,9 @@ from spytrace.checks.ios_outdated import (
     version_key,
 )
 from spytrace.model import Evidence, Severity
-from tests.builders.ios_system import backup_info_plist, system_version_plist
-from tests.builders.records import backup_info as info_record
-from tests.builders.records import device_info as dump_record
+from spytrace.testkit.ios_system import backup_info_plist, system_version_plist
+from spytrace.testkit.records import backup_info as info_record
+from spytrace.testkit.records import device_info as dump_record
 
 TABLE = table_from(
     {

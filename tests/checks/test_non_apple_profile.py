@@ -3,8 +3,8 @@ from datetime import UTC, datetime
 from spytrace.artifacts.ios import configuration_profiles
 from spytrace.checks.non_apple_profile import CHECK, check
 from spytrace.model import Evidence, Observable, Severity
-from tests.builders.ios_system import profile_payload, profile_stub
-from tests.builders.records import profile
+from spytrace.testkit.ios_system import profile_payload, profile_stub
+from spytrace.testkit.records import profile
 
 INSTALLED = datetime(2023, 6, 1, 9, 15, tzinfo=UTC)
 UUID = "6D9A2F1E-0B8C-4C6A-9D1E-2F3A4B5C6D7E"

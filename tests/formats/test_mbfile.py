@@ -8,7 +8,7 @@ import pytest
 
 from spytrace.errors import EvidenceError
 from spytrace.formats.mbfile import decode_mbfile
-from tests.builders.ios_backup import mbfile_blob
+from spytrace.testkit.ios_backup import mbfile_blob
 
 WRAPPED = bytes(range(40))
 

@@ -24,7 +24,7 @@ from spytrace.model import EvidenceFile
 from spytrace.sources.base import Source, SourceOptions
 from spytrace.sources.ios_backup import find_backups, open_ios_backup
 from spytrace.sources.ios_backup_decrypt import decrypt_backup
-from tests.builders.ios_backup import BackupBuilder, file_id, wal_pair
+from spytrace.testkit.ios_backup import BackupBuilder, file_id, wal_pair
 
 PASSWORD = "correct horse battery"
 SMS = "HomeDomain/Library/SMS/sms.db"
@@ -214,8 +214,7 @@ def test_missing_password_is_asked_through_the_prompt(tmp_path):
         assert backup.open("RootDomain/Library/empty.log").path.read_bytes() == b""
 
     assert asked == [
-        "Password for the encrypted backup 00008110-001A2B3C4D5E801E "
-        "(Ana's iPhone, 2024-06-01 12:00 UTC): "
+        "the encrypted backup 00008110-001A2B3C4D5E801E (Ana's iPhone, 2024-06-01 12:00 UTC)"
     ]
 
 

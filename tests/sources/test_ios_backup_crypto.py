@@ -14,7 +14,7 @@ from spytrace.sources.ios_backup_crypto import (
     split_wrapped_key,
     unlock,
 )
-from tests.builders.ios_backup import PROTECTION_CLASSES, encrypt, make_keybag
+from spytrace.testkit.ios_backup import PROTECTION_CLASSES, encrypt, make_keybag
 
 
 def test_parses_the_header_and_every_class_key():

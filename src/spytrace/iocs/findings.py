@@ -36,10 +36,15 @@ ON_DEVICE_KINDS = frozenset(
 
 def ioc_findings(record: Record, index: IndicatorIndex) -> list[Finding]:
     found: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
     for observable in record.observables:
         matches = index.match(observable)
         if matches:
-            found.extend(_findings(record, observable, matches))
+            # A record's path and its file name can hit the same file:name indicator: one
+            # finding per indicator value per record, on the first observable that hit it.
+            fresh = [m for m in matches if (m.indicator.kind, m.indicator.value) not in seen]
+            seen.update((m.indicator.kind, m.indicator.value) for m in matches)
+            found.extend(_findings(record, observable, tuple(fresh)))
     return found
 
 

@@ -51,12 +51,14 @@ def show(
         f"{len(feeds.index):,} indicators from {len(feeds.files)} files"
     )
     if result.findings:
-        table = Table("severity", "artifact", "time", "finding", title="Findings")
+        table = Table("severity", "artifact", "time (UTC)", "finding", title="Findings")
+        table.columns[1].no_wrap = True
+        table.columns[2].no_wrap = True
         for finding in result.findings[:_SHOWN]:
             table.add_row(
                 f"[{_STYLE[finding.severity]}]{finding.severity.value}[/]",
                 finding.artifact,
-                iso(finding.time) or "",
+                finding.time.strftime("%Y-%m-%d %H:%M") if finding.time else "",
                 finding.message,
             )
         console.print(table)

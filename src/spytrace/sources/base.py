@@ -10,7 +10,8 @@ from typing import Protocol
 
 from spytrace.model import EvidenceFile
 
-# Asked only when an acquisition turns out to be encrypted and no password was given.
+# Asked only when an acquisition turns out to be encrypted and no password was given; the
+# argument names what is encrypted ("the encrypted backup 0000… (Anna's iPhone, …)").
 PasswordPrompt = Callable[[str], str]
 
 _CHUNK = 1 << 20

@@ -250,7 +250,7 @@ class IosBackup:
         password = options.password
         if password is None and options.prompt is not None:
             summary = _summary_of(self.info, self.manifest, self.status, self._store.name)
-            password = options.prompt(f"Password for the encrypted backup {summary.line()}: ")
+            password = options.prompt(f"the encrypted backup {summary.line()}")
         if password is None:
             raise PasswordRequired(
                 f"{self._store.name}: the backup is encrypted and no password was given"

@@ -1,7 +1,7 @@
 import pytest
 
 from spytrace.artifacts.ios.attributed_body import attributed_text
-from tests.builders.ios_comms import archived_text
+from spytrace.testkit.ios_comms import archived_text
 
 # An attributedBody as a device wrote it: the hex dump of an NSArchiver'd NSAttributedString
 # in "Inspecting files of type NeXT/Apple typedstream" (mcmap.net), holding "Fesker".

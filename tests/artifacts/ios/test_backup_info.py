@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 from spytrace.artifacts.ios import backup_info
 from spytrace.model import Observable
-from tests.builders.ios_system import backup_info_plist, plist_file
+from spytrace.testkit.ios_system import backup_info_plist, plist_file
 
 TAKEN = datetime(2024, 6, 2, 18, 30, tzinfo=UTC)
 

@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 from spytrace.artifacts.ios import calendar
 from spytrace.model import Observable
-from tests.builders.ios_comms import CalendarDb, cocoa_seconds
+from spytrace.testkit.ios_comms import CalendarDb, cocoa_seconds
 
 START = datetime(2024, 4, 1, 9, 0, tzinfo=UTC)
 END = datetime(2024, 4, 1, 10, 0, tzinfo=UTC)

@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 from spytrace.artifacts.ios import calls
 from spytrace.model import Observable
-from tests.builders.ios_comms import CallHistoryDb, CallHistoryIos11Db, cocoa_seconds
+from spytrace.testkit.ios_comms import CallHistoryDb, CallHistoryIos11Db, cocoa_seconds
 
 CALLED = datetime(2024, 2, 10, 21, 4, 5, tzinfo=UTC)
 

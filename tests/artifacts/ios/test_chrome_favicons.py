@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 from spytrace.artifacts.ios import chrome_favicons
 from spytrace.model import Observable
-from tests.builders.ios_browsers import ChromeFaviconsDb, webkit
+from spytrace.testkit.ios_browsers import ChromeFaviconsDb, webkit
 
 WHEN = datetime(2023, 5, 30, 9, 15, 0, tzinfo=UTC)
 

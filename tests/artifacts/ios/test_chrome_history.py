@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 from spytrace.artifacts.ios import chrome_history
 from spytrace.model import Observable
 from spytrace.pathglob import compile_globs
-from tests.builders.ios_browsers import LINK, ChromeHistory2021Db, ChromeHistoryDb, webkit
+from spytrace.testkit.ios_browsers import LINK, ChromeHistory2021Db, ChromeHistoryDb, webkit
 
 WHEN = datetime(2024, 1, 9, 14, 2, 3, tzinfo=UTC)
 LURE, LANDING = "http://lure.example/r", "https://landing.example/"

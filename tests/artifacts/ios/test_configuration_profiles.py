@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 from spytrace.artifacts.ios import configuration_profiles
 from spytrace.model import Observable
-from tests.builders.ios_system import (
+from spytrace.testkit.ios_system import (
     cloud_configuration_details,
     mdm_plist,
     profile_payload,

@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 from spytrace.artifacts.ios import contacts
 from spytrace.model import Observable
-from tests.builders.ios_comms import EMAIL, PHONE, URL, AddressBookDb, cocoa_seconds
+from spytrace.testkit.ios_comms import EMAIL, PHONE, URL, AddressBookDb, cocoa_seconds
 
 CREATED = datetime(2022, 6, 1, 10, 0, tzinfo=UTC)
 MODIFIED = datetime(2023, 1, 2, 3, 4, 5, tzinfo=UTC)

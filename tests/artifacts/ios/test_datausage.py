@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 from spytrace.artifacts.ios import datausage
 from spytrace.model import Observable
-from tests.builders.ios_system import DataUsageDb, DataUsageDbWithoutFirstTimestamp
+from spytrace.testkit.ios_system import DataUsageDb, DataUsageDbWithoutFirstTimestamp
 
 T1 = datetime(2021, 7, 1, 8, 0, tzinfo=UTC)
 T2 = datetime(2021, 7, 2, 9, 30, tzinfo=UTC)

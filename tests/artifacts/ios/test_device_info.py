@@ -1,5 +1,5 @@
 from spytrace.artifacts.ios import device_info
-from tests.builders.ios_system import plist_file, system_version_plist
+from spytrace.testkit.ios_system import plist_file, system_version_plist
 
 
 def test_the_version_a_filesystem_dump_runs(tmp_path):

@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 from spytrace.artifacts.ios import firefox_favicons
 from spytrace.model import Observable
-from tests.builders.ios_browsers import (
+from spytrace.testkit.ios_browsers import (
     FirefoxBrowserDb,
     FirefoxBrowserDbWithoutFaviconSites,
     unix,

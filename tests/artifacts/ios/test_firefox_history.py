@@ -5,7 +5,7 @@ import pytest
 from spytrace.artifacts.ios import firefox_history
 from spytrace.model import Observable
 from spytrace.pathglob import compile_globs
-from tests.builders.ios_browsers import FirefoxBrowserDb, FirefoxPlacesDb, unix
+from spytrace.testkit.ios_browsers import FirefoxBrowserDb, FirefoxPlacesDb, unix
 
 WHEN = datetime(2020, 10, 1, 6, 30, 0, 250000, tzinfo=UTC)
 LURE, LANDING = "http://lure.example/r", "https://landing.example/"

@@ -1,9 +1,9 @@
 from spytrace.artifacts.ios import global_preferences
-from tests.builders.ios_system import (
+from spytrace.testkit.ios_system import (
     MANAGED_GLOBAL_PREFERENCES,
     plist_file,
 )
-from tests.builders.ios_system import (
+from spytrace.testkit.ios_system import (
     global_preferences as prefs_file,
 )
 

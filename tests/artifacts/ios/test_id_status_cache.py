@@ -6,7 +6,7 @@ import pytest
 from spytrace.artifacts.ios import id_status_cache
 from spytrace.errors import EvidenceError
 from spytrace.model import EvidenceFile, Observable
-from tests.builders.ios_comms import cocoa_seconds, idstatuscache
+from spytrace.testkit.ios_comms import cocoa_seconds, idstatuscache
 
 LOOKUP = datetime(2021, 5, 12, 6, 51, 8, tzinfo=UTC)
 LATER = datetime(2021, 6, 1, tzinfo=UTC)

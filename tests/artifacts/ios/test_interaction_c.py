@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 from spytrace.artifacts.ios import interaction_c
 from spytrace.model import Observable
-from tests.builders.ios_comms import InteractionCDb, cocoa_seconds
+from spytrace.testkit.ios_comms import InteractionCDb, cocoa_seconds
 
 START = datetime(2021, 7, 1, 12, 0, tzinfo=UTC)
 END = datetime(2021, 7, 1, 12, 0, 30, tzinfo=UTC)

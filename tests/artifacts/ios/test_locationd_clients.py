@@ -2,8 +2,8 @@ from datetime import UTC, datetime
 
 from spytrace.artifacts.ios import locationd_clients
 from spytrace.model import Observable
-from tests.builders.ios_system import locationd_client
-from tests.builders.ios_system import locationd_clients as clients_plist
+from spytrace.testkit.ios_system import locationd_client
+from spytrace.testkit.ios_system import locationd_clients as clients_plist
 
 T1 = datetime(2023, 5, 1, 10, 0, tzinfo=UTC)
 T2 = datetime(2023, 5, 2, 11, 30, tzinfo=UTC)

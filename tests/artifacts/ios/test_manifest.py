@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 
 from spytrace.artifacts.ios import manifest
 from spytrace.model import Observable
-from tests.builders.ios_system import ManifestDb
+from spytrace.testkit.ios_system import ManifestDb
 
 BORN = datetime(2023, 1, 2, 3, 4, 5, tzinfo=UTC)
 CHANGED = datetime(2024, 2, 3, 4, 5, 6, tzinfo=UTC)

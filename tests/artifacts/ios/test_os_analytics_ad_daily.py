@@ -5,7 +5,7 @@ import pytest
 from spytrace.artifacts.ios import os_analytics_ad_daily
 from spytrace.errors import EvidenceError
 from spytrace.model import Observable
-from tests.builders.ios_system import osanalytics_addaily, plist_file, raw_file
+from spytrace.testkit.ios_system import osanalytics_addaily, plist_file, raw_file
 
 WHEN = datetime(2021, 7, 14, 3, 12, 5, tzinfo=UTC)
 

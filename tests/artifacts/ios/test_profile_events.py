@@ -2,8 +2,8 @@ from datetime import UTC, datetime
 
 from spytrace.artifacts.ios import profile_events
 from spytrace.model import Observable
-from tests.builders.ios_system import plist_file
-from tests.builders.ios_system import profile_events as events_file
+from spytrace.testkit.ios_system import plist_file
+from spytrace.testkit.ios_system import profile_events as events_file
 
 T1 = datetime(2023, 6, 1, 9, 15, tzinfo=UTC)
 T2 = datetime(2023, 6, 3, 18, 2, tzinfo=UTC)

@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 from spytrace.artifacts.ios import safari_browser_state
 from spytrace.model import Observable
-from tests.builders.ios_browsers import (
+from spytrace.testkit.ios_browsers import (
     SafariBrowserStateDb,
     SafariBrowserStateLegacyDb,
     cocoa,

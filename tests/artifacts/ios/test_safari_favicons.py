@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 from spytrace.artifacts.ios import safari_favicons
 from spytrace.model import Observable
 from spytrace.pathglob import compile_globs
-from tests.builders.ios_browsers import SafariFaviconsDb, cocoa
+from spytrace.testkit.ios_browsers import SafariFaviconsDb, cocoa
 
 WHEN = datetime(2022, 6, 14, 22, 10, 5, tzinfo=UTC)
 ICON_UUID = "3E8A1F02-6B4C-4D7E-9A10-B2C3D4E5F607"

@@ -5,7 +5,7 @@ import pytest
 from spytrace.artifacts.ios import safari_history
 from spytrace.model import Observable
 from spytrace.pathglob import compile_globs
-from tests.builders.ios_browsers import (
+from spytrace.testkit.ios_browsers import (
     SafariHistoryDb,
     SafariHistoryDbWithoutOrigin,
     SafariHistoryDbWithoutTombstones,

@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 from spytrace.artifacts.ios import shortcuts
 from spytrace.model import Observable
-from tests.builders.ios_system import (
+from spytrace.testkit.ios_system import (
     ShortcutsDb,
     ShortcutsDbWithoutActionsTable,
     shortcut_action,

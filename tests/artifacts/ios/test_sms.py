@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 from spytrace.artifacts.ios import sms
 from spytrace.model import Observable
-from tests.builders.ios_comms import (
+from spytrace.testkit.ios_comms import (
     SmsDb,
     SmsDbWithoutAttributedBody,
     archived_text,

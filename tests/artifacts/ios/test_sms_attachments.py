@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 from spytrace.artifacts.ios import sms_attachments
 from spytrace.model import Observable
-from tests.builders.ios_comms import SmsDb, cocoa_seconds
+from spytrace.testkit.ios_comms import SmsDb, cocoa_seconds
 
 CREATED = datetime(2023, 11, 20, 8, 15, 30, tzinfo=UTC)
 

@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 from spytrace.artifacts.ios import tcc
 from spytrace.model import Observable
-from tests.builders.ios_system import TccDb, TccDbLegacy, TccDbOldest
+from spytrace.testkit.ios_system import TccDb, TccDbLegacy, TccDbOldest
 
 WHEN = datetime(2022, 3, 4, 5, 6, 7, tzinfo=UTC)
 

@@ -5,7 +5,7 @@ import pytest
 from spytrace.artifacts.ios import webkit_resource_load_statistics as rls
 from spytrace.model import Observable
 from spytrace.pathglob import compile_globs
-from tests.builders.ios_browsers import WebKitObservationsDb, WebKitObservationsEarlyDb, unix
+from spytrace.testkit.ios_browsers import WebKitObservationsDb, WebKitObservationsEarlyDb, unix
 
 WHEN = datetime(2021, 7, 18, 3, 4, 5, tzinfo=UTC)
 STORE = "Library/WebKit/WebsiteData/ResourceLoadStatistics/observations.db"

@@ -6,7 +6,7 @@ from spytrace.artifacts.ios import webkit_session_resource_log as log
 from spytrace.errors import EvidenceError
 from spytrace.model import EvidenceFile, Observable
 from spytrace.pathglob import compile_globs
-from tests.builders.ios_browsers import (
+from spytrace.testkit.ios_browsers import (
     SESSION_LOG_PATH,
     browsing_statistic,
     session_resource_log,

@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 from spytrace.artifacts.ios import whatsapp
 from spytrace.model import Observable
-from tests.builders.ios_comms import WhatsAppDb, cocoa_seconds
+from spytrace.testkit.ios_comms import WhatsAppDb, cocoa_seconds
 
 LAST = datetime(2024, 5, 2, 18, 0, tzinfo=UTC)
 SENT = datetime(2024, 5, 2, 17, 59, 30, tzinfo=UTC)
