@@ -122,3 +122,25 @@ def test_scan_refuses_missing_indicator_paths(tmp_path):
     )
     assert result.returncode == 2
     assert "none of the --iocs paths exist" in result.stderr
+
+
+def test_detection_names_every_acquisition_type(tmp_path):
+    import zipfile
+
+    from spytrace.sources.detect import detect
+    from spytrace.testkit.ios_fs import FsDump
+    from spytrace.testkit.sysdiagnose import Sysdiagnose
+
+    wrapped = FsDump(tmp_path / "fs", wrapper="filesystem1")
+    wrapped.add("private/var/mobile/Library/x.txt", "x")
+    assert detect(wrapped.base).type == "ios_fs"
+    diag = Sysdiagnose(tmp_path / "diag").standard()
+    assert detect(diag.build_folder()).type == "ios_sysdiagnose"
+    assert detect(diag.build_tar()).type == "ios_sysdiagnose"
+    ab = tmp_path / "backup.ab"
+    ab.write_bytes(b"ANDROID BACKUP\n5\n1\nnone\n")
+    assert detect(ab).type == "android_backup"
+    qf = tmp_path / "qf.zip"
+    with zipfile.ZipFile(qf, "w") as zf:
+        zf.writestr("acquisition.json", "{}")
+    assert detect(qf).type == "android_androidqf"

@@ -339,6 +339,17 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("spytrace: interrupted")
         sys.exit(130)
+    except Exception as exc:  # a bug, not the user's doing: one line, details on request
+        if os.environ.get("SPYTRACE_DEBUG"):
+            raise
+        err.print(
+            f"spytrace: internal error: {type(exc).__name__}: {exc} "
+            "(set SPYTRACE_DEBUG=1 for the traceback, and please report it)",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        sys.exit(2)
 
 
 __all__ = ["Severity", "Status", "app", "main"]

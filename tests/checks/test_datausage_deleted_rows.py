@@ -16,9 +16,17 @@ T3 = datetime(2021, 7, 3, 10, 45, tzinfo=UTC)
 SOURCE = "WirelessDomain/Library/Databases/DataUsage.sqlite"
 
 
-def test_reads_the_datausage_artifact():
-    assert CHECK.name == "datausage_deleted_rows"
-    assert CHECK.reads == ("datausage",)
+def test_datausage_and_netusage_keys_are_judged_per_file():
+    netusage = "private/var/networkd/netusage.sqlite"
+    records = [
+        datausage_process(1, "a"),
+        datausage_process(3, "c"),  # DataUsage lacks key 2
+        datausage_process(1, "b", source=netusage),
+        datausage_process(2, "c", source=netusage),
+    ]
+    findings = list(check(records))
+    assert "netusage" in CHECK.reads
+    assert [(f.evidence.file, "key 2" in f.message) for f in findings] == [(SOURCE, True)]
 
 
 def test_names_a_gap_in_the_middle_with_its_neighbours():

@@ -2,7 +2,6 @@ from datetime import UTC, date, datetime
 
 from spytrace.artifacts.ios import backup_info, device_info
 from spytrace.checks.ios_outdated import (
-    CHECK,
     bundled_table,
     check,
     table_from,
@@ -25,11 +24,6 @@ TABLE = table_from(
         ],
     }
 )
-
-
-def test_reads_both_device_artifacts():
-    assert CHECK.name == "ios_outdated"
-    assert CHECK.reads == ("backup_info", "device_info")
 
 
 def test_an_outdated_build_names_the_release_it_misses():

@@ -1,17 +1,13 @@
 from datetime import UTC, datetime
 
 from spytrace.artifacts.ios import configuration_profiles
-from spytrace.checks.non_apple_profile import CHECK, check
+from spytrace.checks.non_apple_profile import check
 from spytrace.model import Evidence, Observable, Severity
 from spytrace.testkit.ios_system import profile_payload, profile_stub
 from spytrace.testkit.records import profile
 
 INSTALLED = datetime(2023, 6, 1, 9, 15, tzinfo=UTC)
 UUID = "6D9A2F1E-0B8C-4C6A-9D1E-2F3A4B5C6D7E"
-
-
-def test_reads_configuration_profiles():
-    assert CHECK.reads == ("configuration_profiles",)
 
 
 def test_a_non_apple_vpn_profile_is_high(tmp_path):

@@ -113,4 +113,5 @@ def _first_used(record: Record | None) -> datetime | None:
         return None
 
 
-CHECK = Check("datausage_deleted_rows", reads=("datausage",), run=check)
+# netusage.sqlite is the same Core Data model, with records of the same shape.
+CHECK = Check("datausage_deleted_rows", reads=("datausage", "netusage"), run=check)

@@ -19,7 +19,7 @@ from typing import Any
 
 from spytrace.model import Check, Finding, Record, Severity
 
-READS = ("backup_info", "device_info")
+READS = ("backup_info", "device_info", "sysdiagnose_info")
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spytrace.errors import UnsupportedAcquisition
+from spytrace.sources.ios_fs import find_layout, has_data_partition
+from spytrace.sources.ios_sysdiagnose import has_sysdiagnose_markers
 
 ACQUISITION_TYPES = (
     "ios_backup",
@@ -55,11 +57,11 @@ def _folder_type(path: Path) -> tuple[str, str] | None:
         return "ios_backup", "folder of iOS backups (MobileSync/Backup)"
     if (
         path.name.startswith("sysdiagnose_")
-        or (path / "shutdown.log").exists()
+        or has_sysdiagnose_markers(path)
         or any(c.name.startswith("sysdiagnose_") for c in children)
     ):
         return "ios_sysdiagnose", "iOS sysdiagnose"
-    if (path / "private" / "var").is_dir() or (path / "var" / "mobile").is_dir():
+    if has_data_partition(path):
         return "ios_fs", "iOS filesystem dump"
     if (path / "acquisition.json").is_file() or any(
         (path / n).exists() for n in ("packages.json", "getprop.txt", "processes.json")
@@ -107,9 +109,11 @@ def _names_type(names: list[str], form: str) -> tuple[str, str] | None:
         return "android_androidqf", f"{form} of an androidqf acquisition"
     if any(n.endswith("main_entry.txt") and depth[n] <= 1 for n in stripped):
         return "android_bugreport", f"{form} of an Android bugreport"
-    if any(n.startswith(("private/var/", "var/mobile/")) or "/private/var/" in n for n in stripped):
-        return "ios_fs", f"{form} of an iOS filesystem dump"
-    return None
+    try:
+        find_layout(stripped, form)
+    except UnsupportedAcquisition:
+        return None
+    return "ios_fs", f"{form} of an iOS filesystem dump"
 
 
 def _zip_names(path: Path) -> list[str]:

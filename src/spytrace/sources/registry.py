@@ -9,11 +9,15 @@ from spytrace.errors import UnsupportedAcquisition
 from spytrace.sources.base import Source, SourceOptions
 from spytrace.sources.detect import Detected
 from spytrace.sources.ios_backup import open_ios_backup
+from spytrace.sources.ios_fs import open_ios_fs
+from spytrace.sources.ios_sysdiagnose import open_ios_sysdiagnose
 
 Opener = Callable[[Path, SourceOptions, Path], Source]
 
 OPENERS: dict[str, Opener] = {
     "ios_backup": open_ios_backup,
+    "ios_fs": open_ios_fs,
+    "ios_sysdiagnose": open_ios_sysdiagnose,
 }
 
 

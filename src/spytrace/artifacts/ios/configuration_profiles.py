@@ -27,7 +27,12 @@ ROOTS = (
     "private/var/containers/Shared/SystemGroup/systemgroup.com.apple.configurationprofiles",
 )
 FILES = ("profile-*.stub", "CloudConfigurationDetails.plist", "MDM.plist")
-PATHS = tuple(f"{root}/{FOLDER}/{name}" for root in ROOTS for name in FILES)
+# A sysdiagnose copies the same store to logs/MCState/Shared/ (EC-DIGIT-CSIRC's sysdiagnose
+# parsers read it there).
+SYSDIAGNOSE_FOLDER = "logs/MCState/Shared"
+PATHS = tuple(f"{root}/{FOLDER}/{name}" for root in ROOTS for name in FILES) + tuple(
+    f"{SYSDIAGNOSE_FOLDER}/{name}" for name in FILES
+)
 
 # Payload keys that name a server: where a VPN, proxy, DNS or MDM payload sends traffic.
 URL_KEYS = frozenset(
