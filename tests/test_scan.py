@@ -13,7 +13,7 @@ from spytrace.iocs.loader import load_feeds
 from spytrace.model import Artifact, Check, EvidenceFile, Finding, Observable, Record, Severity
 from spytrace.outputs.files import prepare_output
 from spytrace.scan import ScanOptions, scan
-from tests.builders.fake_source import FolderSource
+from spytrace.testkit.fake_source import FolderSource
 
 
 def parse_notes(file: EvidenceFile) -> Iterator[Record]:
@@ -206,3 +206,24 @@ def test_a_parser_bug_costs_its_file_only(tmp_path, acquisition, feeds):
     [cover] = result.coverage
     assert cover.status.value == "partial" and cover.records == 3
     assert "notes parser stopped (KeyError" in cover.reasons[0]
+
+
+def test_a_check_sees_only_the_records_it_selects(tmp_path, acquisition, feeds):
+    seen = []
+
+    def spy(records):
+        seen.extend(r.locator for r in records)
+        return iter(())
+
+    output = tmp_path / "out"
+    prepare_output(output, force=False)
+    (tmp_path / "s").mkdir()
+    scan(
+        FolderSource(acquisition),
+        feeds,
+        output,
+        tmp_path / "s",
+        artifacts=(NOTES,),
+        checks=(Check("spy", ("notes",), spy, select=("suspicious",)),),
+    )
+    assert seen == ["line 3"]

@@ -56,3 +56,24 @@ def test_one_part_of_the_pattern_alone_is_quiet():
         datausage_process(8, "BackupAgent2", first=T, last=T),
     ]
     assert not list(check(records))
+
+
+def test_the_selected_records_give_the_same_findings_as_all_of_them():
+    from spytrace.checks.triangulation_pattern import SELECT
+    from spytrace.outputs.jsonenc import dumps
+    from spytrace.outputs.records_jsonl import record_to_json
+
+    records = [
+        fs("/private/var/mobile/Library/SMS/Attachments/0a/10/AB12/IMG_0001.heic", T),
+        fs(
+            "/private/var/mobile/Library/Preferences/com.apple.ImageIO.plist",
+            T + timedelta(minutes=3),
+        ),
+        fs("/private/var/mobile/Library/Preferences/com.example.other.plist", T),
+        fs("/private/var/mobile/Media/DCIM/100APPLE/IMG_0002.HEIC", T),
+        datausage_process(7, "BackupAgent", first=T + timedelta(minutes=2), last=T),
+        datausage_process(8, "mobilesafari", first=T, last=T),
+    ]
+    selected = [r for r in records if any(s.encode() in dumps(record_to_json(r)) for s in SELECT)]
+    assert len(selected) == 3
+    assert list(check(selected)) == list(check(records))

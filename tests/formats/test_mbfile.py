@@ -171,3 +171,56 @@ def test_the_builder_writes_the_object_layout_of_a_real_record():
 
     assert blob.startswith(b"bplist00")
     assert plistlib.loads(blob) == plistlib.loads(real_shaped_record())
+
+
+def test_the_lazy_reader_and_plistlib_agree_on_every_shape():
+    from spytrace.formats.mbfile import _decode_fully, _decode_lazily
+
+    shapes = [
+        {"encryption_key": bytes(range(44)), "xattrs": {"com.apple.x": b"\x01\x02"}},
+        {"target": "../elsewhere", "mode": 0o120755},
+        {},
+    ]
+    for extra in shapes:
+        blob = mbfile_blob(
+            "Library/SMS/sms.db",
+            inode=7,
+            uid=501,
+            gid=501,
+            modified=1700000000,
+            status_changed=1700000001,
+            birth=1600000000,
+            size=1234,
+            protection_class=3,
+            mode=extra.pop("mode", 0o100644),
+            **extra,
+        )
+        assert _decode_lazily(blob) == _decode_fully(blob)
+
+
+def test_a_plist_written_by_plistlib_reads_the_same_both_ways():
+    import plistlib
+
+    from spytrace.formats.mbfile import _decode_fully, _decode_lazily
+
+    archive = {
+        "$version": 100000,
+        "$archiver": "NSKeyedArchiver",
+        "$top": {"root": plistlib.UID(1)},
+        "$objects": [
+            "$null",
+            {
+                "$class": plistlib.UID(3),
+                "RelativePath": plistlib.UID(2),
+                "Size": 2**40,
+                "Mode": 0o100600,
+                "LastModified": 1700000000,
+                "ProtectionClass": 4,
+            },
+            "Library/a b/ünïcode.txt",
+            {"$classname": "MBFile", "$classes": ["MBFile", "NSObject"]},
+        ],
+    }
+    blob = plistlib.dumps(archive, fmt=plistlib.FMT_BINARY)
+    assert _decode_lazily(blob) == _decode_fully(blob)
+    assert _decode_lazily(blob).relative_path == "Library/a b/ünïcode.txt"

@@ -27,3 +27,19 @@ def test_microseconds_sort_before_the_next_second(tmp_path):
     writer.write(tmp_path / "t.csv", tmp_path / "t.jsonl")
     rows = [json.loads(line) for line in (tmp_path / "t.jsonl").read_text().splitlines()]
     assert [r["message"] for r in rows] == ["earlier", "later"]
+
+
+def test_text_with_newlines_quotes_and_control_bytes_survives_both_files(tmp_path):
+    import csv
+
+    writer = TimelineWriter(tmp_path, run_rows=1)
+    base = datetime(2024, 1, 1, tzinfo=UTC)
+    nasty = 'line one\nline "two",\x1e\x00 end'
+    writer.add(Record("a", "f\x1e\x00", "1", base, nasty))
+    writer.add(Record("a", "f", "2", base + timedelta(seconds=1), "plain"))
+    writer.write(tmp_path / "t.csv", tmp_path / "t.jsonl")
+    rows = [json.loads(line) for line in (tmp_path / "t.jsonl").read_text().splitlines()]
+    assert [r["message"] for r in rows] == [nasty, "plain"]
+    with (tmp_path / "t.csv").open(newline="") as handle:
+        table = list(csv.DictReader(handle))
+    assert [r["message"] for r in table] == ['line one\nline "two", \x00 end', "plain"]

@@ -104,4 +104,6 @@ def _within(
     return events[low:high]
 
 
-CHECK = Check("triangulation_pattern", reads=READS, run=check)
+# Only these records can take part; the rest of a file listing need not be read back.
+SELECT = ("SMS/Attachments", PROCESS, *sorted(PLISTS))
+CHECK = Check("triangulation_pattern", reads=READS, run=check, select=SELECT)

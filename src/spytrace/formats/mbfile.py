@@ -13,6 +13,8 @@ from __future__ import annotations
 import plistlib
 import stat
 import struct
+import sys
+from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -66,8 +68,174 @@ def decode_mbfile(blob: bytes) -> MBFile:
     """The MBFile of one Manifest.db row; EvidenceError when the blob is not one.
 
     Manifest.db holds one archive per file, so this reads the MBFile's own fields straight
-    from the object table instead of decoding the whole graph with `unarchive`.
+    from the object table instead of decoding the whole graph with `unarchive`: lazily from
+    the binary plist first (several times faster), through plistlib when that fails.
     """
+    try:
+        return _decode_lazily(blob)
+    except (ValueError, KeyError, IndexError, TypeError, UnicodeDecodeError, struct.error):
+        return _decode_fully(blob)
+
+
+# The MBFile keys read, by their ASCII bytes as the archive stores them.
+_NUMBERS = frozenset(
+    name.encode()
+    for name in (
+        "Size", "Mode", "UserID", "GroupID", "InodeNumber", "Birth", "LastModified",
+        "LastStatusChange", "ProtectionClass", "Flags",
+    )
+)  # fmt: skip
+_POINTED = frozenset(
+    {b"RelativePath", b"Target", b"Digest", b"EncryptionKey", b"ExtendedAttributes"}
+)
+_TRAILER = struct.Struct(">6xBBQQQ")
+
+
+def _decode_lazily(blob: bytes) -> MBFile:
+    """Straight from the binary plist's bytes (Apple's CFBinaryPList layout), reading only
+    the MBFile's own fields: about six times faster than plistlib on 100,000+ rows.
+
+    It handles the archives BackupAgent2 writes (one-byte references, offsets of one or
+    two bytes); anything else raises and `decode_mbfile` falls back to plistlib.
+    """
+    offset_size, ref_size, count, top, table = _TRAILER.unpack_from(blob, len(blob) - 32)
+    if ref_size != 1 or offset_size not in (1, 2) or not blob.startswith(b"bplist00"):
+        raise ValueError("not the usual MBFile archive layout")
+    if offset_size == 1:
+        offsets: bytes | array[int] = blob[table : table + count]
+    else:
+        offsets = array("H", blob[table : table + 2 * count])
+        if sys.byteorder == "little":
+            offsets.byteswap()
+    if len(offsets) != count:
+        raise ValueError("offset table cut short")
+    top_refs = _dict_refs(blob, offsets, top)
+    objects = _array_refs(blob, offsets, top_refs[b"$objects"])
+    root_uid = _uid(blob, offsets, _dict_refs(blob, offsets, top_refs[b"$top"])[b"root"])
+    numbers: dict[bytes, int] = {}
+    pointed: dict[bytes, object] = {}
+    for key, ref in _dict_refs(blob, offsets, objects[root_uid]).items():
+        if key in _NUMBERS:
+            at = offsets[ref]
+            marker = blob[at]
+            if marker >> 4 != 0x1:
+                raise ValueError("expected an integer")
+            width = 1 << (marker & 0x0F)
+            numbers[key] = int.from_bytes(blob[at + 1 : at + 1 + width], "big", signed=width >= 8)
+        elif key in _POINTED:
+            uid = _uid(blob, offsets, ref)
+            pointed[key] = None if uid == 0 else _object(blob, offsets, objects[uid])
+    # MBFile's own keys stand for its class name, which would cost another lookup per row.
+    if b"LastModified" not in numbers or b"MBFile" not in blob:
+        raise ValueError("not an MBFile")
+    key_class, wrapped_key = _split_key(pointed.get(b"EncryptionKey"))
+    target, digest = pointed.get(b"Target"), pointed.get(b"Digest")
+    return MBFile(
+        relative_path=_text(pointed.get(b"RelativePath")),
+        size=numbers.get(b"Size", 0),
+        mode=numbers.get(b"Mode", 0),
+        uid=numbers.get(b"UserID", 0),
+        gid=numbers.get(b"GroupID", 0),
+        inode=numbers.get(b"InodeNumber", 0),
+        birth=_unix(numbers.get(b"Birth")),
+        modified=_unix(numbers.get(b"LastModified")),
+        status_changed=_unix(numbers.get(b"LastStatusChange")),
+        protection_class=numbers.get(b"ProtectionClass", 0),
+        encryption_key=wrapped_key,
+        key_class=key_class,
+        target=target if isinstance(target, str) else None,
+        digest=digest if isinstance(digest, bytes) else None,
+        flags=numbers.get(b"Flags", 0),
+        extended_attributes=MappingProxyType(_xattrs(pointed.get(b"ExtendedAttributes"))),
+    )
+
+
+def _head(blob: bytes, offsets: bytes | array[int], ref: int) -> tuple[int, int, int]:
+    """(type nibble, length, payload start) of object `ref`, long lengths included."""
+    at = offsets[ref]
+    marker = blob[at]
+    kind, length = marker >> 4, marker & 0x0F
+    at += 1
+    if length == 0x0F and kind in (0x4, 0x5, 0x6, 0xA, 0xD):
+        width = 1 << (blob[at] & 0x0F)
+        length = int.from_bytes(blob[at + 1 : at + 1 + width], "big")
+        at += 1 + width
+    return kind, length, at
+
+
+def _dict_refs(blob: bytes, offsets: bytes | array[int], ref: int) -> dict[bytes, int]:
+    """A dictionary's keys (raw string bytes) and value references."""
+    kind, length, at = _head(blob, offsets, ref)
+    if kind != 0xD:
+        raise ValueError("expected a dictionary")
+    keys = blob[at : at + length]
+    # Every row of a backup repeats the same few dictionary shapes: the same key objects at
+    # the same indexes. Names are read once per shape; each row checks its last key still
+    # reads the same before the names are trusted.
+    names = _SHAPES.get(keys)
+    if names is None or (keys and _key_name(blob, offsets, keys[-1]) != names[-1]):
+        names = tuple(_key_name(blob, offsets, key) for key in keys)
+        if len(_SHAPES) < _MAX_SHAPES:
+            _SHAPES[keys] = names
+    return dict(zip(names, blob[at + length : at + 2 * length], strict=True))
+
+
+def _key_name(blob: bytes, offsets: bytes | array[int], key: int) -> bytes:
+    key_at = offsets[key]
+    marker = blob[key_at]
+    if marker >> 4 != 0x5:
+        return b""
+    key_length = marker & 0x0F
+    key_at += 1
+    if key_length == 0x0F:
+        width = 1 << (blob[key_at] & 0x0F)
+        key_length = int.from_bytes(blob[key_at + 1 : key_at + 1 + width], "big")
+        key_at += 1 + width
+    return blob[key_at : key_at + key_length]
+
+
+_SHAPES: dict[bytes, tuple[bytes, ...]] = {}
+_MAX_SHAPES = 256
+
+
+def _array_refs(blob: bytes, offsets: bytes | array[int], ref: int) -> bytes:
+    kind, length, at = _head(blob, offsets, ref)
+    if kind != 0xA:
+        raise ValueError("expected an array")
+    return blob[at : at + length]
+
+
+def _uid(blob: bytes, offsets: bytes | array[int], ref: int) -> int:
+    kind, length, at = _head(blob, offsets, ref)
+    if kind != 0x8:
+        raise ValueError("expected a UID")
+    return int.from_bytes(blob[at : at + length + 1], "big")
+
+
+def _text_at(blob: bytes, offsets: bytes | array[int], ref: int) -> str:
+    kind, length, at = _head(blob, offsets, ref)
+    if kind == 0x5:
+        return blob[at : at + length].decode("ascii")
+    if kind == 0x6:
+        return blob[at : at + 2 * length].decode("utf-16-be")
+    raise ValueError("expected a string")
+
+
+def _object(blob: bytes, offsets: bytes | array[int], ref: int) -> object:
+    """A string or data object, or the NS.data / NS.string an NSData / NSString wraps."""
+    kind, length, at = _head(blob, offsets, ref)
+    if kind in (0x5, 0x6):
+        return _text_at(blob, offsets, ref)
+    if kind == 0x4:
+        return blob[at : at + length]
+    if kind == 0xD:
+        inner = _dict_refs(blob, offsets, ref)
+        wrapped = inner.get(b"NS.data", inner.get(b"NS.string"))
+        return None if wrapped is None else _object(blob, offsets, wrapped)
+    raise ValueError("expected a string or data")
+
+
+def _decode_fully(blob: bytes) -> MBFile:
     archive = loads(blob)
     if not is_archive(archive):
         raise EvidenceError("Manifest.db file record is not an NSKeyedArchiver archive")
@@ -149,7 +317,7 @@ def _xattrs(value: Any) -> dict[str, bytes]:
 
 
 def _int(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+    return int(value) if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def _text(value: Any) -> str:

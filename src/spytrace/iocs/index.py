@@ -52,6 +52,7 @@ class IndicatorIndex:
         self._origins: list[Origin] = []
         self._origin_ids: dict[Origin, int] = {}
         self._patterns: dict[int, str] = {}
+        self._relative_paths = False  # any file_path indicator not starting with "/"
         self._reset_cache()
 
     def _reset_cache(self) -> None:
@@ -99,6 +100,8 @@ class IndicatorIndex:
             self._patterns[number] = pattern
         if known is None:
             table[value] = number
+            if kind == "file_path" and not value.startswith("/"):
+                self._relative_paths = True
             if kind == "process" and len(value) > TRUNCATED_LENGTHS[0]:
                 for length in TRUNCATED_LENGTHS:
                     if len(value) > length:
@@ -169,6 +172,9 @@ class IndicatorIndex:
         index._origins = [Origin(*o) for o in origins]
         index._path_ids = {p: i for i, p in enumerate(index._paths)}
         index._origin_ids = {o: i for i, o in enumerate(index._origins)}
+        index._relative_paths = any(
+            not p.startswith("/") for p in index._tables.get("file_path", {})
+        )
         return index
 
     def _get(self, kind: str, value: str) -> list[Indicator]:
@@ -220,7 +226,7 @@ class IndicatorIndex:
             for indicator in self._get("url", candidate):
                 yield Match(indicator, candidate)
         host = normalize.url_host(link)
-        if normalize.ip(host) is not None:
+        if host[-1:].isdigit() or ":" in host:  # normal forms: an address ends in a digit
             yield from self._ip(host)
         else:
             yield from self._domain(host)
@@ -256,7 +262,7 @@ class IndicatorIndex:
                 folder = folder.rpartition("/")[0]
             # Some feeds publish paths relative to a home or container folder
             # ("Library/Preferences/x.plist"): they match the end of a path at a / boundary.
-            cut = path.find("/", 1)
+            cut = path.find("/", 1) if self._relative_paths else -1
             while cut >= 0:
                 tail = path[cut + 1 :]
                 if tail in table:

@@ -21,7 +21,7 @@ def record_to_json(record: Record) -> dict[str, Any]:
         "artifact": record.artifact,
         "source": record.source,
         "locator": record.locator,
-        "time": iso(record.time),
+        "time": record.time,  # msgspec writes it as iso() would
         "time_desc": record.time_desc,
         "message": record.message,
         "fields": json_safe(record.fields),

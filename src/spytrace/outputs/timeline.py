@@ -8,19 +8,21 @@ timestamp_desc, plus timestamp in microseconds) with artifact, source and locato
 
 from __future__ import annotations
 
-import csv
 import heapq
-import io
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO
 
 from spytrace.model import Record, iso
 from spytrace.outputs.files import open_private
-from spytrace.outputs.jsonenc import dumps, loads
+from spytrace.outputs.jsonenc import dumps
 
 RUN_ROWS = 100_000
+# Between rows in a run file: a byte JSON escapes and CSV text never holds.
+_SEPARATOR = b"\x1e"
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]')
 COLUMNS = (
     "datetime",
     "timestamp",
@@ -35,22 +37,25 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class TimelineWriter:
-    def __init__(self, scratch: Path, run_rows: int = RUN_ROWS) -> None:
+    def __init__(self, scratch: Path, run_rows: int = RUN_ROWS, prefix: str = "timeline") -> None:
         self.scratch = scratch
         self.run_rows = run_rows
+        self.prefix = prefix
         self.buffer: list[bytes] = []
         self.runs: list[Path] = []
         self.count = 0
 
     def add(self, record: Record, ioc: str = "") -> None:
-        if record.time is None:
+        moment = record.time
+        if moment is None:
             return
-        delta = record.time - _EPOCH
+        delta = moment - _EPOCH
         micros = (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+        description = record.time_desc or "Event time"
         row = {
-            "datetime": iso(record.time),
+            "datetime": moment,  # msgspec writes it as iso() would
             "timestamp": micros,
-            "timestamp_desc": record.time_desc or "Event time",
+            "timestamp_desc": description,
             "message": record.message,
             "artifact": record.artifact,
             "source": record.source,
@@ -60,41 +65,72 @@ class TimelineWriter:
         # The key orders by time, then by where the event is, so equal times sort the same way
         # in every run (deterministic output).
         key = f"{micros:018d}\x1f{record.artifact}\x1f{record.source}\x1f{record.locator}"
-        self.buffer.append(key.encode() + b"\x00" + dumps(row))
+        # The CSV line is made here, where runs go on in parallel, not in the final merge.
+        line = ",".join(
+            (iso(moment) or "", str(micros), _cell(description), _cell(record.message),
+             _cell(record.artifact), _cell(record.source), _cell(record.locator), _cell(ioc))
+        ).encode().replace(_SEPARATOR, b" ") + b"\n"  # fmt: skip
+        safe_key = key.encode().replace(b"\x00", b"").replace(_SEPARATOR, b"")
+        self.buffer.append(safe_key + b"\x00" + dumps(row) + b"\x00" + line)
         self.count += 1
         if len(self.buffer) >= self.run_rows:
             self._spill()
 
     def _spill(self) -> None:
         self.buffer.sort()
-        run = self.scratch / f"timeline-run-{len(self.runs)}"
+        run = self.scratch / f"{self.prefix}-run-{len(self.runs)}"
         with open_private(run) as handle:
             for line in self.buffer:
-                handle.write(line + b"\n")
+                handle.write(line + _SEPARATOR)
         self.runs.append(run)
         self.buffer = []
 
-    def _rows(self) -> Iterator[dict[str, Any]]:
-        self.buffer.sort()
-        sources: list[Iterator[bytes]] = [iter(self.buffer)]
-        handles = [run.open("rb") for run in self.runs]
-        try:
-            sources += [(line.rstrip(b"\n") for line in h) for h in handles]
-            for line in heapq.merge(*sources):
-                yield loads(line.split(b"\x00", 1)[1])
-        finally:
-            for handle in handles:
-                handle.close()
+    def spill_all(self) -> list[Path]:
+        """Every row in sorted runs on disk, for write_timeline to merge."""
+        if self.buffer:
+            self._spill()
+        return list(self.runs)
 
     def write(self, csv_path: Path, jsonl_path: Path) -> None:
-        with open_private(csv_path) as raw_csv, open_private(jsonl_path) as jsonl:
-            text = io.TextIOWrapper(raw_csv, encoding="utf-8", newline="")
-            writer = csv.DictWriter(text, fieldnames=COLUMNS, lineterminator="\n")
-            writer.writeheader()
-            for row in self._rows():
-                writer.writerow(row)
-                jsonl.write(dumps(row) + b"\n")
-            text.flush()
-            text.detach()
-        for run in self.runs:
-            run.unlink(missing_ok=True)
+        write_timeline(self.spill_all(), csv_path, jsonl_path)
+
+
+def _cell(text: str) -> str:
+    """A CSV field as the csv module's minimal quoting writes it."""
+    if _NEEDS_QUOTES.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def write_timeline(runs: Sequence[Path], csv_path: Path, jsonl_path: Path) -> None:
+    """Sorted runs merged into the two timeline files; the runs are removed."""
+    with open_private(csv_path) as csv_file, open_private(jsonl_path) as jsonl:
+        csv_file.write(",".join(COLUMNS).encode() + b"\n")
+        for line in _merged(runs):
+            _, json_row, csv_row = line.split(b"\x00", 2)
+            jsonl.write(json_row + b"\n")
+            csv_file.write(csv_row)
+    for run in runs:
+        run.unlink(missing_ok=True)
+
+
+def _merged(runs: Sequence[Path]) -> Iterator[bytes]:
+    """Each run line (key, JSON row, CSV row), in time order across all runs."""
+    handles = [run.open("rb") for run in runs]
+    try:
+        # A CSV row may hold quoted newlines: runs are read as \x1e-separated records.
+        sources = [_records(h) for h in handles]
+        yield from heapq.merge(*sources)
+    finally:
+        for handle in handles:
+            handle.close()
+
+
+def _records(handle: IO[bytes]) -> Iterator[bytes]:
+    rest = b""
+    while chunk := handle.read(1 << 20):
+        parts = (rest + chunk).split(_SEPARATOR)
+        rest = parts.pop()
+        yield from parts
+    if rest:
+        yield rest

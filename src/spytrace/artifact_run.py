@@ -1,0 +1,123 @@
+"""One artifact's files parsed, matched and written: the unit of work a scan hands out.
+
+A run streams each record to `records/<artifact>.jsonl`, to sorted timeline runs on disk,
+and through the matcher; it keeps only the findings, the device facts and the counts. Runs of
+different artifacts share nothing, so they can go on in separate processes.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from spytrace.errors import EvidenceError
+from spytrace.iocs.findings import ioc_findings
+from spytrace.iocs.index import IndicatorIndex
+from spytrace.model import Artifact, Coverage, EvidenceFile, Finding, Record, Status
+from spytrace.outputs.files import open_private
+from spytrace.outputs.jsonenc import dumps
+from spytrace.outputs.records_jsonl import record_to_json
+from spytrace.outputs.timeline import TimelineWriter
+
+log = logging.getLogger("spytrace")
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    artifact: Artifact
+    files: tuple[EvidenceFile, ...]  # opened by the scan; failures already counted there
+    failures: tuple[tuple[str, str], ...] = ()  # (logical path, why) of files not opened
+    planned: int = 0  # files the artifact's paths matched
+
+
+@dataclass(frozen=True, slots=True)
+class JobResult:
+    coverage: Coverage
+    findings: tuple[Finding, ...]
+    device: dict[str, Any]
+    records: int
+    timeline_runs: tuple[Path, ...]
+    problems: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class _Sink:
+    """Where one artifact's records go as they stream past."""
+
+    index: IndicatorIndex | None
+    handle: IO[bytes]
+    timeline: TimelineWriter
+    keep_device: bool
+    findings: list[Finding] = field(default_factory=list)
+    device: dict[str, Any] = field(default_factory=dict)
+    records: int = 0
+
+    def emit(self, record: Record) -> None:
+        self.records += 1
+        ioc = ""
+        if self.index is not None:
+            matched = ioc_findings(record, self.index)
+            if matched:
+                self.findings.extend(matched)
+                ioc = ", ".join(dict.fromkeys(f.indicator.malware for f in matched if f.indicator))
+        self.handle.write(dumps(record_to_json(record)) + b"\n")
+        self.timeline.add(record, ioc)
+        if self.keep_device:
+            for key, value in record.fields.items():
+                if value not in (None, "") and key not in self.device:
+                    self.device[key] = value
+
+
+def run_job(
+    job: Job, index: IndicatorIndex | None, output: Path, scratch: Path, device: bool
+) -> JobResult:
+    artifact = job.artifact
+    if not job.planned:
+        return JobResult(Coverage(artifact.name, Status.ABSENT), (), {}, 0, (), ())
+    timeline = TimelineWriter(scratch, prefix=artifact.name)
+    reasons = [reason for _, reason in job.failures]
+    problems: list[str] = []
+    failed = len(job.failures)
+    with open_private(output / "records" / f"{artifact.name}.jsonl") as handle:
+        sink = _Sink(index, handle, timeline, device)
+        for evidence in job.files:
+            count, problem = _parse_file(artifact, evidence, sink)
+            reasons.extend(f"{evidence.logical_path}: {note}" for note in evidence.notes)
+            if problem:
+                reasons.append(problem)
+                problems.append(problem)
+                if not count:
+                    failed += 1
+    if failed == job.planned:
+        status = Status.UNREADABLE
+    elif failed or reasons:
+        status = Status.PARTIAL
+    else:
+        status = Status.PARSED
+    paths = tuple(sorted({e.logical_path for e in job.files} | {p for p, _ in job.failures}))
+    return JobResult(
+        coverage=Coverage(artifact.name, status, sink.records, paths, tuple(reasons)),
+        findings=tuple(sink.findings),
+        device=sink.device,
+        records=sink.records,
+        timeline_runs=tuple(timeline.spill_all()),
+        problems=tuple(problems),
+    )
+
+
+def _parse_file(artifact: Artifact, evidence: EvidenceFile, sink: _Sink) -> tuple[int, str]:
+    """Records parsed from one file, and the problem that stopped it early, if any."""
+    count = 0
+    try:
+        for record in artifact.parse(evidence):
+            sink.emit(record)
+            count += 1
+    except EvidenceError as exc:
+        return count, str(exc)
+    except Exception as exc:  # a parser bug on odd data costs this file, never the scan
+        log.debug("parser %s failed on %s", artifact.name, evidence.logical_path, exc_info=True)
+        reason = f"{artifact.name} parser stopped ({type(exc).__name__}: {exc})"
+        return count, f"{evidence.logical_path}: {reason}"
+    return count, ""

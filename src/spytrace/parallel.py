@@ -1,0 +1,87 @@
+"""Artifact runs side by side, one process each, largest first.
+
+Parsing is pure Python, so threads would share one core; processes forked from the scan
+inherit the loaded indicator index without copying or pickling it. Each run writes its own
+files and returns only findings and counts, so results are the same whatever the order of
+completion. Where fork is not available, or one worker is asked for, runs go one by one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from spytrace.artifact_run import Job, JobResult, run_job
+from spytrace.iocs.index import IndicatorIndex
+
+if TYPE_CHECKING:
+    from spytrace.scan import ScanEvents
+
+# What forked workers read: set just before the pool starts, inherited by fork.
+_STATE: tuple[Sequence[Job], IndicatorIndex | None, Path, Path, frozenset[str]] | None = None
+
+
+def run_jobs(
+    jobs: Sequence[Job],
+    index: IndicatorIndex | None,
+    output: Path,
+    scratch: Path,
+    device_artifacts: frozenset[str],
+    workers: int,
+    events: ScanEvents,
+) -> list[JobResult]:
+    busy = sorted((i for i, job in enumerate(jobs) if job.files), key=lambda i: -_size(jobs[i]))
+    count = min(workers or os.cpu_count() or 1, len(busy))
+    results: list[JobResult | None] = [None] * len(jobs)
+    if count <= 1 or not _can_fork():
+        for i, job in enumerate(jobs):
+            events.artifact_started(job.artifact.name, job.planned)
+            done = results[i] = _run(job, index, output, scratch, device_artifacts)
+            events.artifact_done(done.coverage)
+        return [r for r in results if r is not None]
+    global _STATE
+    _STATE = (jobs, index, output, scratch, device_artifacts)
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(count) as pool:
+            for i in busy:
+                events.artifact_started(jobs[i].artifact.name, jobs[i].planned)
+            for i, result in pool.imap_unordered(_work, busy):
+                results[i] = result
+                events.artifact_done(result.coverage)
+    finally:
+        _STATE = None
+    for i, job in enumerate(jobs):
+        if results[i] is None:  # nothing to parse: absent, or every file failed to open
+            done = results[i] = _run(job, index, output, scratch, device_artifacts)
+            events.artifact_done(done.coverage)
+    return [r for r in results if r is not None]
+
+
+def _work(i: int) -> tuple[int, JobResult]:
+    assert _STATE is not None
+    jobs, index, output, scratch, device_artifacts = _STATE
+    return i, _run(jobs[i], index, output, scratch, device_artifacts)
+
+
+def _run(
+    job: Job, index: IndicatorIndex | None, output: Path, scratch: Path, devices: frozenset[str]
+) -> JobResult:
+    return run_job(job, index, output, scratch, job.artifact.name in devices)
+
+
+def _size(job: Job) -> int:
+    total = 0
+    for evidence in job.files:
+        with contextlib.suppress(OSError):
+            total += evidence.path.stat().st_size
+    return total
+
+
+def _can_fork() -> bool:
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
