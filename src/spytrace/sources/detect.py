@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spytrace.errors import UnsupportedAcquisition
+from spytrace.sources.android_androidqf import is_age
 from spytrace.sources.ios_fs import find_layout, has_data_partition
 from spytrace.sources.ios_sysdiagnose import has_sysdiagnose_markers
 
@@ -89,6 +90,8 @@ def _file_type(path: Path) -> tuple[str, str] | None:
         raise UnsupportedAcquisition(f"{path}: cannot read ({exc.strerror})") from exc
     if head == _AB_MAGIC:
         return "android_backup", "Android adb backup"
+    if is_age(path):
+        return "android_androidqf", "age-encrypted androidqf acquisition"
     if zipfile.is_zipfile(path):
         return _names_type(_zip_names(path), "zip")
     if path.name.startswith("sysdiagnose_") and path.name.endswith((".tar.gz", ".tgz", ".tar")):
@@ -119,7 +122,8 @@ def _names_type(names: list[str], form: str) -> tuple[str, str] | None:
 def _zip_names(path: Path) -> list[str]:
     try:
         with zipfile.ZipFile(path) as archive:
-            return [i.filename for i in archive.infolist()[:_MAX_MEMBERS_LOOKED_AT]]
+            # The central directory is read whole anyway; androidqf writes acquisition.json last.
+            return archive.namelist()
     except (zipfile.BadZipFile, OSError) as exc:
         raise UnsupportedAcquisition(f"{path}: damaged zip ({exc})") from exc
 
