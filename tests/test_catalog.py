@@ -19,12 +19,16 @@ def _modules_defining(package, attribute):
 
 def test_every_artifact_module_is_in_the_catalog():
     listed = set(catalog.IOS_ARTIFACTS) | set(catalog.ANDROID_ARTIFACTS)
-    missing = {a.name for a in _modules_defining(spytrace.artifacts, "ARTIFACT")} - {a.name for a in listed}
+    missing = {a.name for a in _modules_defining(spytrace.artifacts, "ARTIFACT")} - {
+        a.name for a in listed
+    }
     assert not missing, f"add to catalog.py: {sorted(missing)}"
 
 
 def test_every_check_module_is_in_the_catalog():
-    missing = {c.name for c in _modules_defining(spytrace.checks, "CHECK")} - {c.name for c in catalog.CHECKS}
+    missing = {c.name for c in _modules_defining(spytrace.checks, "CHECK")} - {
+        c.name for c in catalog.CHECKS
+    }
     assert not missing, f"add to catalog.py: {sorted(missing)}"
 
 

@@ -164,3 +164,33 @@ def test_a_forged_z_max_is_one_cheap_range():
     assert finding.message.startswith(
         f"DataUsage ZPROCESS keys 2-{10**12} deleted ({10**12 - 1} rows)"
     )
+
+
+def test_mvt_manipulated_entries_each_give_a_finding(tmp_path):
+    # MVT reports every ZLIVEUSAGE row whose process is missing: here a deleted key (in a gap),
+    # a link emptied to NULL and a key Core Data never hands out.
+    db = DataUsageDb(tmp_path)
+    db.add_process("launchd", first=T1, last=T1)
+    gone = db.add_process("bh", first=T2, last=T2)
+    db.add_usage(gone, when=T2, wwan_in=10.0)
+    db.add_process("Safari", first=T3, last=T3)
+    db.delete_process(gone)
+    emptied = db.add_usage(None, when=T3, wifi_in=5.0)
+    forged = db.add_usage(0, when=T2, wifi_in=1.0)
+
+    findings = list(check(datausage.parse(db.build())))
+
+    assert [(f.severity, f.evidence.locator) for f in findings] == [
+        (Severity.HIGH, "ZPROCESS.Z_PK=1"),
+        (Severity.HIGH, f"ZLIVEUSAGE.Z_PK={forged}"),
+        (Severity.MEDIUM, f"ZLIVEUSAGE.Z_PK={emptied}"),
+    ]
+    assert findings[1].message == (
+        "DataUsage ZLIVEUSAGE holds traffic (1 row, last at 2021-07-02T09:30:00Z) of process "
+        "key 0, which Core Data never hands out: a forged link"
+    )
+    assert findings[2].message == (
+        "DataUsage ZLIVEUSAGE holds traffic (1 row, last at 2021-07-03T10:45:00Z) that points "
+        "at no process: its ZPROCESS row was deleted"
+    )
+    assert findings[2].time == T3

@@ -306,13 +306,28 @@ def test_compiled_index_cache_is_reused_and_keyed_by_content(shared_iocs, tmp_pa
 
 def test_report_object_refs_name_indicators_without_a_relationship(tmp_path):
     path = tmp_path / "report.stix2"
-    path.write_text(json.dumps({"type": "bundle", "objects": [
-        {"type": "report", "id": "report--1", "name": "Operation X",
-         "object_refs": ["indicator--1"]},
-        {"type": "malware", "id": "malware--1", "name": "A"},
-        {"type": "malware", "id": "malware--2", "name": "B"},
-        {"type": "indicator", "id": "indicator--1", "pattern": "[domain-name:value='a.com']"},
-    ]}))
+    path.write_text(
+        json.dumps(
+            {
+                "type": "bundle",
+                "objects": [
+                    {
+                        "type": "report",
+                        "id": "report--1",
+                        "name": "Operation X",
+                        "object_refs": ["indicator--1"],
+                    },
+                    {"type": "malware", "id": "malware--1", "name": "A"},
+                    {"type": "malware", "id": "malware--2", "name": "B"},
+                    {
+                        "type": "indicator",
+                        "id": "indicator--1",
+                        "pattern": "[domain-name:value='a.com']",
+                    },
+                ],
+            }
+        )
+    )
     feeds, _ = _one(path)
     [match] = feeds.index.match(Observable("domain", "a.com"))
     assert match.indicator.origin.malware == "Operation X"

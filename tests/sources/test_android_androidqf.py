@@ -102,7 +102,9 @@ def test_an_age_encrypted_acquisition_opens_with_its_identity(tmp_path):
     key_file = tmp_path / "key.txt"
     key_file.write_text(f"# created: 2024-05-01\n{identity}\n")
 
-    with open_android_androidqf(encrypted, SourceOptions(password=str(key_file)), tmp_path / "s") as source:
+    with open_android_androidqf(
+        encrypted, SourceOptions(password=str(key_file)), tmp_path / "s"
+    ) as source:
         assert list(source.files()) == EXPECTED
     with open_android_androidqf(
         encrypted, SourceOptions(password=str(identity)), tmp_path / "s2"

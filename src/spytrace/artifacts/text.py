@@ -19,8 +19,33 @@ _URL = re.compile(
 _TRAILING = ".,;:!?)]}'\""
 # Common file extensions that look like TLDs in text ("photo.jpg", "report.pdf").
 _NOT_TLDS = frozenset(
-    "jpg jpeg png gif heic mov mp4 pdf doc docx txt zip plist db sqlite json xml html js "
-    "py sh exe apk ipa log".split()
+    [
+        "jpg",
+        "jpeg",
+        "png",
+        "gif",
+        "heic",
+        "mov",
+        "mp4",
+        "pdf",
+        "doc",
+        "docx",
+        "txt",
+        "zip",
+        "plist",
+        "db",
+        "sqlite",
+        "json",
+        "xml",
+        "html",
+        "js",
+        "py",
+        "sh",
+        "exe",
+        "apk",
+        "ipa",
+        "log",
+    ]
 )
 
 

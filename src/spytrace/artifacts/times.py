@@ -30,7 +30,7 @@ def _number(value: object) -> float | None:
 
 
 def cocoa_time(value: object) -> datetime | None:
-    """Apple's absolute time: seconds since 2001-01-01 UTC; sms.db keeps nanoseconds since iOS 11."""
+    """Apple's absolute time: seconds since 2001-01-01 UTC (nanoseconds in sms.db since iOS 11)."""
     number = _number(value)
     if not number:
         return None

@@ -7,6 +7,13 @@ catch NSO Group's Pegasus, 2021, section on DataUsage); MVT's DataUsage module l
 same gaps. iOS can delete rows too, so a gap alone is a lead, not proof; traffic that still
 points at a deleted key (ZLIVEUSAGE rows left behind) means the row was removed without Core
 Data, which is what a cleaning tool does, and is weighed higher.
+
+MVT's DataUsage/NetUsage modules report each ZLIVEUSAGE row without a ZPROCESS row as a
+"manipulated process entry" (high). Traffic pointing at a deleted key is one of the gaps
+above (high). Traffic pointing at no key at all (ZHASPROCESS empty) or at a key Core Data
+never hands out (0 or less) is reported on its own: high for an impossible key, medium for an
+empty one, which is also what Core Data leaves when it deletes a process and nullifies the
+link (this check's one departure from MVT's level).
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ def check(records: Iterable[Record]) -> Iterator[Finding]:
         by_file[record.source].append(record)
     for source in sorted(by_file):
         yield from _gaps(by_file[source])
+        yield from _strays(by_file[source])
 
 
 def _gaps(records: list[Record]) -> Iterator[Finding]:
@@ -56,6 +64,26 @@ def _gaps(records: list[Record]) -> Iterator[Finding]:
             related=[r for r in related if r is not anchor],
         )
         yield dataclasses.replace(finding, time=_first_used(before))
+
+
+def _strays(records: list[Record]) -> Iterator[Finding]:
+    """Traffic that points at no process, or at a key that no gap can hold."""
+    for record in records:
+        if record.fields.get("kind") != ORPHAN_USAGE:
+            continue
+        pk = record.fields.get("pk")
+        if isinstance(pk, int) and pk >= 1:
+            continue  # a deleted key: reported with its gap
+        rows = record.fields.get("usage_rows")
+        text = f"DataUsage ZLIVEUSAGE holds traffic ({rows} row{'s' if rows != 1 else ''}"
+        text += f", last at {iso(record.time)})" if record.time else ")"
+        if isinstance(pk, int):
+            severity = Severity.HIGH
+            text += f" of process key {pk}, which Core Data never hands out: a forged link"
+        else:
+            severity = Severity.MEDIUM
+            text += " that points at no process: its ZPROCESS row was deleted"
+        yield Finding.heuristic(record, severity, text)
 
 
 def _gap_ranges(present: list[int], upper: int) -> Iterator[tuple[int, int]]:

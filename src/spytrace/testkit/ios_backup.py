@@ -101,6 +101,9 @@ class BackupBuilder:
         self.phone_number = phone_number
         self.date = date
         self.installed_applications = list(installed_applications)
+        # Info.plist "Applications" and Manifest.plist "Applications", by bundle id.
+        self.app_entries: dict[str, dict[str, object]] = {}
+        self.app_containers: dict[str, dict[str, object]] = {}
         self.path = self.directory / (folder_name or udid)
         self.path.mkdir(parents=True, exist_ok=True)
         self._root = str(self.path)
@@ -227,6 +230,39 @@ class BackupBuilder:
         self._put(fid, domain, relative_path, FLAG_SYMLINK, blob)
         return fid
 
+    def add_application(
+        self,
+        bundle_id: str,
+        metadata: Mapping[str, object] | None = None,
+        *,
+        version: str = "1",
+        icon: bytes | None = b"\x89PNG\r\n\x1a\n",
+    ) -> None:
+        """An installed app, listed the way iTunes/Finder and idevicebackup2 list it.
+
+        Info.plist gets the bundle id in "Installed Applications" and, with `metadata`, an
+        "Applications" entry holding iTunesMetadata (a binary plist, kept as data),
+        ApplicationSINF and PlaceholderIcon; Manifest.plist gets CFBundleIdentifier,
+        CFBundleVersion, ContainerContentClass and the data container's Path.
+        """
+        if bundle_id not in self.installed_applications:
+            self.installed_applications.append(bundle_id)
+        if metadata is not None:
+            entry: dict[str, object] = {
+                "ApplicationSINF": b"sinf" + hashlib.sha1(bundle_id.encode()).digest(),
+                "iTunesMetadata": plistlib.dumps(dict(metadata), fmt=plistlib.FMT_BINARY),
+            }
+            if icon is not None:
+                entry["PlaceholderIcon"] = icon
+            self.app_entries[bundle_id] = entry
+        container = str(uuid.uuid5(uuid.NAMESPACE_DNS, bundle_id)).upper()
+        self.app_containers[bundle_id] = {
+            "CFBundleIdentifier": bundle_id,
+            "CFBundleVersion": version,
+            "ContainerContentClass": "Data/Application",
+            "Path": f"/private/var/mobile/Containers/Data/Application/{container}",
+        }
+
     def add_row(
         self, file_id_: str, domain: str, relative_path: str, flags: int, blob: bytes
     ) -> None:
@@ -271,7 +307,7 @@ class BackupBuilder:
     def info_plist(self) -> dict[str, object]:
         naive = self.date.astimezone(UTC).replace(tzinfo=None)
         return {
-            "Applications": {},
+            "Applications": dict(self.app_entries),
             "Build Version": self.build_version,
             "Device Name": self.device_name,
             "Display Name": self.device_name,
@@ -295,7 +331,7 @@ class BackupBuilder:
 
     def manifest_plist(self, manifest_key: bytes | None) -> dict[str, object]:
         plist: dict[str, object] = {
-            "Applications": {},
+            "Applications": dict(self.app_containers),
             "Date": self.date.astimezone(UTC).replace(tzinfo=None),
             "IsEncrypted": self.encrypted,
             "Lockdown": {

@@ -1,5 +1,4 @@
 # The CREATE statements are kept verbatim, one per line, as the apps write them.
-# ruff: noqa: E501
 """Fixture writers for iOS browser and WebKit files, with the vendors' real schemas and keys.
 
 Schema sources (CREATE statements as the apps run them):

@@ -525,6 +525,49 @@ def profile_events(
     return plist_file(directory, f"{folder}/MCProfileEvents.plist", value)
 
 
+# --- installed apps: iTunesMetadata ---------------------------------------------------------
+
+
+def itunes_metadata(
+    bundle_id: str | None,
+    *,
+    name: str = "Example App",
+    version: str = "1.2.3",
+    developer: str = "Example Ltd",
+    source_app: str | None = "com.apple.AppStore",
+    purchased: datetime | None = None,
+    purchaser: str | None = "owner@example.com",
+    item_id: int = 1234567890,
+    **keys: Any,
+) -> dict[str, Any]:
+    """An app's iTunesMetadata, with the keys the App Store writes (MIStoreMetadata's, as
+    iLEAPP's appItunesmeta reads them); purchaseDate is an ISO string with a Z, as stored."""
+    value: dict[str, Any] = {
+        "artistName": developer,
+        "bundleShortVersionString": version,
+        "bundleVersion": version.replace(".", ""),
+        "genre": "Utilities",
+        "itemId": item_id,
+        "itemName": name,
+        "kind": "software",
+        "releaseDate": "2020-05-06T07:08:09Z",
+        "softwareVersionExternalIdentifier": 850000001,
+    }
+    if bundle_id is not None:
+        value["softwareVersionBundleId"] = bundle_id
+    if source_app is not None:
+        value["sourceApp"] = source_app
+    download: dict[str, Any] = {}
+    if purchased is not None:
+        download["purchaseDate"] = purchased.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if purchaser is not None:
+        download["accountInfo"] = {"AppleID": purchaser, "DSPersonID": 777000111}
+    if download:
+        value["com.apple.iTunesStore.downloadInfo"] = download
+    value.update(keys)
+    return value
+
+
 # --- backup Info.plist and SystemVersion.plist ---------------------------------------------
 
 

@@ -8,6 +8,7 @@ The indicator values are public ones from Amnesty's Pegasus and Cytrox/Predator 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import plistlib
 import shutil
@@ -220,9 +221,13 @@ def indicator_values() -> dict[str, list[tuple[str, str]]]:
 
 def write_indicators(path: Path) -> Path:
     """A STIX 2.1 bundle of the planted indicators, each tied to its malware."""
+    return _write_bundle(path, indicator_values())
+
+
+def _write_bundle(path: Path, values_by_malware: dict[str, list[tuple[str, str]]]) -> Path:
     objects: list[dict[str, object]] = []
     created = "2021-07-18T00:00:00.000Z"
-    for m, (malware, values) in enumerate(indicator_values().items()):
+    for m, (malware, values) in enumerate(values_by_malware.items()):
         malware_id = f"malware--00000000-0000-4000-8000-{m:012d}"
         objects.append(
             {
@@ -269,3 +274,45 @@ def write_indicators(path: Path) -> Path:
     }
     path.write_text(json.dumps(bundle, indent=1))
     return path
+
+
+STALKERWARE = "Stalkerware (planted)"
+
+
+def androidqf_files(directory: Path, *, files: int = 200_000, planted: int = 20) -> Scenario:
+    """An androidqf folder whose files.json lists `files` files, `planted` of them with an
+    indicator's SHA-256 (as androidqf's files module writes them), plus its usual companions."""
+    from spytrace.testkit.android import PIXEL_PROPS, getprop_text
+    from spytrace.testkit.android import acquisition_json as acquisition
+
+    directory.mkdir(parents=True, exist_ok=True)
+    every = max(files // max(planted, 1), 1)
+    bad = [hashlib.sha256(f"planted {n}".encode()).hexdigest() for n in range(planted)]
+    with (directory / "files.json").open("w") as handle:
+        handle.write("[")
+        for i in range(files):
+            slot = i // every if i % every == every - 1 else None
+            sha = (
+                bad[slot]
+                if slot is not None and slot < planted
+                else (hashlib.sha256(str(i).encode()).hexdigest())
+            )
+            entry = {
+                "path": f"/sdcard/DCIM/Camera/folder{i % 300}/IMG_{i:07d}.jpg",
+                "size": 1000 + i, "mode": "-rw-rw----", "user_id": 10123, "user_name": "u0_a123",
+                "group_id": 1015, "group_name": "sdcard_rw", "changed_time": 1700000000 + i,
+                "modified_time": 1700000000 + i, "access_time": 1700000000 + i, "error": "",
+                "context": "u:object_r:media_rw_data_file:s0", "sha1": "", "sha256": sha,
+                "sha512": "", "md5": "",
+            }  # fmt: skip
+            handle.write(("," if i else "") + json.dumps(entry, separators=(",", ":")))
+        handle.write("]")
+    (directory / "acquisition.json").write_bytes(acquisition())
+    (directory / "getprop.txt").write_text(getprop_text(PIXEL_PROPS))
+    (directory / "packages.json").write_text("[]")
+    indicators = _write_bundle(
+        directory.parent / f"{directory.name}-indicators.stix2",
+        {STALKERWARE: [("file:hashes.sha256", sha) for sha in bad]},
+    )
+    found = tuple(Planted("android_files", "ioc", sha, STALKERWARE) for sha in bad)
+    return Scenario(directory, indicators, found)

@@ -167,3 +167,34 @@ def test_paths_cover_backups_and_filesystem_dumps():
         "private/var/containers/Shared/SystemGroup/systemgroup.com.apple.configurationprofiles/"
         "Library/ConfigurationProfiles/MDM.plist"
     ) in configuration_profiles.PATHS
+
+
+def test_a_notifications_payload_names_its_apps_and_those_it_silences(tmp_path):
+    file = profile_stub(
+        tmp_path,
+        identifier="com.update.notify",
+        uuid=UUID,
+        payloads=[
+            profile_payload(
+                "com.apple.notificationsettings",
+                "com.update.notify.settings",
+                NotificationSettings=[
+                    {"BundleIdentifier": "com.apple.MobileSMS", "NotificationsEnabled": False},
+                    {"BundleIdentifier": "com.example.chat", "NotificationsEnabled": True},
+                    {"NotificationsEnabled": False},
+                    "junk",
+                ],
+            )
+        ],
+    )
+
+    [record] = configuration_profiles.parse(file)
+
+    assert record.fields["payloads"] == [
+        {
+            "type": "com.apple.notificationsettings",
+            "identifier": "com.update.notify.settings",
+            "notification_apps": ["com.apple.MobileSMS", "com.example.chat"],
+            "notifications_off": ["com.apple.MobileSMS"],
+        }
+    ]

@@ -93,3 +93,26 @@ def test_an_older_schema_still_yields_rows_and_notes_the_missing_column(tmp_path
     assert process.time == T2
     assert "first_used" not in process.fields
     assert evidence.notes == ["column ZPROCESS.ZFIRSTTIMESTAMP missing"]
+
+
+def test_traffic_that_points_at_no_process_is_kept_as_its_own_record(tmp_path):
+    db = DataUsageDb(tmp_path)
+    db.add_process("launchd", first=T1, last=T1)
+    first_usage = db.add_usage(None, when=T2, wifi_in=10.0)
+    db.add_usage(None, when=T3, wifi_in=5.0)
+
+    records = list(datausage.parse(db.build()))
+
+    assert [r.fields["kind"] for r in records] == ["process", "key_max", "orphan_usage"]
+    stray = records[2]
+    assert stray.locator == f"ZLIVEUSAGE.Z_PK={first_usage}"
+    assert stray.time == T3
+    assert stray.message == "Network use that points at no process (ZHASPROCESS is empty)"
+    assert stray.fields == {
+        "kind": "orphan_usage",
+        "wifi_in": 15,
+        "wifi_out": 0,
+        "wwan_in": 0,
+        "wwan_out": 0,
+        "usage_rows": 2,
+    }

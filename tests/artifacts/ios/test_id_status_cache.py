@@ -89,3 +89,20 @@ def test_a_plist_that_is_not_a_dictionary_is_an_evidence_error(tmp_path):
 
     with pytest.raises(EvidenceError, match="dictionary"):
         list(id_status_cache.parse(EvidenceFile("x/idstatuscache.plist", path)))
+
+
+def test_an_identifier_with_nul_bytes_is_kept_whole_in_fields(tmp_path):
+    identifier = "mailto:attacker@example.com\x00\x00"
+    file = idstatuscache(
+        tmp_path,
+        {"com.apple.madrid": {identifier: {"IDStatus": 1, "LookupDate": cocoa_seconds(LOOKUP)}}},
+    )
+
+    [record] = id_status_cache.parse(file)
+
+    assert record.fields["identifier"] == identifier
+    # Shown escaped where people read it.
+    assert record.locator == "com.apple.madrid/mailto:attacker@example.com\\x00\\x00"
+    assert record.message == "com.apple.madrid looked up mailto:attacker@example.com\\x00\\x00"
+    # The address still matches an email indicator without its NUL padding.
+    assert record.observables == Observable.of(email="attacker@example.com")

@@ -41,9 +41,8 @@ def test_a_file_row_with_its_metadata(tmp_path):
         "birth": "2023-01-02T03:04:05Z",
         "status_changed": "2024-02-03T04:05:06Z",
     }
-    assert record.observables == Observable.of(
-        file_path="/private/var/mobile/Library/SMS/sms.db", file_name="sms.db"
-    )
+    # The matcher reads the file name from the path.
+    assert record.observables == Observable.of(file_path="/private/var/mobile/Library/SMS/sms.db")
     assert evidence.notes == []
 
 
@@ -59,15 +58,10 @@ def test_paths_by_domain(tmp_path):
     }
 
     assert records["RootDomain:Library/Caches/locationd/clients.plist"].observables == (
-        Observable.of(
-            file_path="/private/var/root/Library/Caches/locationd/clients.plist",
-            file_name="clients.plist",
-        )
+        Observable.of(file_path="/private/var/root/Library/Caches/locationd/clients.plist")
     )
     assert records["AppDomain-com.example.chat:Documents/chat.sqlite"].observables == (
-        Observable.of(
-            file_path="AppDomain-com.example.chat/Documents/chat.sqlite", file_name="chat.sqlite"
-        )
+        Observable.of(file_path="AppDomain-com.example.chat/Documents/chat.sqlite")
     )
     folder = records["MediaDomain:Library/SMS/Attachments/ab"]
     assert folder.message == "folder /private/var/mobile/Library/SMS/Attachments/ab"
@@ -113,3 +107,36 @@ def test_many_rows_stream_at_a_steady_pace(tmp_path):
     # About 65 µs a row locally, nearly all of it decoding the MBFile plist; the bound only
     # catches a parser that stops scaling linearly (100,000 rows take ~6.5 s).
     assert elapsed < 10, elapsed
+
+
+def test_webkit_origin_names_in_paths_become_domains(tmp_path):
+    safari = "AppDomain-com.apple.mobilesafari"
+    webkit = "Library/WebKit/WebsiteData"
+    db = ManifestDb(tmp_path)
+    db.add(safari, f"{webkit}/LocalStorage/https_evil-one.example.com_0.localstorage")
+    db.add(
+        safari, f"{webkit}/IndexedDB/v1/https_top.example_0/http_frame.Example.org_8080", flags=2
+    )
+    db.add(safari, f"{webkit}/LocalStorage/http_203.0.113.9_80.localstorage")
+    db.add(safari, f"{webkit}/LocalStorage/file__0.localstorage")
+    db.add("HomeDomain", "Library/Preferences/com.example.app.plist")
+    db.add("AppDomain-com.example.httpclient", "Library/Caches/https_cache.db")
+    db.add("HomeDomain", "Library/Caches/https_nohost_0/x")
+
+    records = {r.fields["relative_path"].rpartition("/")[2]: r for r in manifest.parse(db.build())}
+
+    assert records["https_evil-one.example.com_0.localstorage"].observables == Observable.of(
+        file_path=f"{safari}/{webkit}/LocalStorage/https_evil-one.example.com_0.localstorage",
+        domain="evil-one.example.com",
+    )
+    frame = records["http_frame.Example.org_8080"]
+    assert [o for o in frame.observables if o.kind == "domain"] == [
+        Observable("domain", "top.example"),
+        Observable("domain", "frame.example.org"),
+    ]
+    assert [
+        o for o in records["http_203.0.113.9_80.localstorage"].observables if o.kind != "file_path"
+    ] == [Observable("ip", "203.0.113.9")]
+    # Bundle ids, file-scheme origins and names without a dotted host are never domains.
+    for name in ("file__0.localstorage", "com.example.app.plist", "https_cache.db", "x"):
+        assert [o.kind for o in records[name].observables] == ["file_path"], name

@@ -40,3 +40,16 @@ def test_processes_with_first_last_use_traffic_and_deleted_rows(tmp_path):
     assert orphan.fields["pk"] == 2
     assert orphan.fields["wwan_in"] == 900
     assert orphan.time == T1
+
+
+def test_traffic_that_points_at_no_process(tmp_path):
+    db = NetUsageDb(tmp_path)
+    db.add_process("BackupAgent", first=T1, last=T2)
+    db.add_usage(None, when=T2, wired_in=3.0)
+
+    *_, stray = netusage.parse(db.build())
+
+    assert stray.message == "Network use that points at no process (ZHASPROCESS is empty)"
+    assert "pk" not in stray.fields
+    assert stray.fields["wired_in"] == 3
+    assert stray.time == T2

@@ -59,10 +59,13 @@ def test_a_redirect_chain_is_resolved_on_every_hop(tmp_path):
     assert middle.fields["redirect_source_url"] == A
     assert middle.fields["redirect_destination_url"] == C
     assert middle.fields["redirect_chain"] == [A, B, C]
+    assert middle.fields["redirect_destination_time"] == "2024-03-01T12:30:15.400000Z"
     assert middle.observables == Observable.of(url=[B, A, C])
     assert first.message == f"Visited {A}, redirected to {B}"
     assert first.fields["redirect_chain"] == [A, B, C]
     assert "redirect_source_url" not in first.fields
+    assert first.fields["redirect_destination_time"] == "2024-03-01T12:30:15.200000Z"
+    assert "redirect_destination_time" not in last.fields
     assert last.message == f"Visited {C} (redirected from {B})"
     assert last.fields["redirect_chain"] == [A, B, C]
     assert last.observables == Observable.of(url=[C, B])

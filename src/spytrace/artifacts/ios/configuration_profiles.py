@@ -120,8 +120,30 @@ def _payload(payload: dict[str, Any]) -> dict[str, Any]:
             "vpn_type": _text(payload.get("VPNType")),
             "certificate": _text(payload.get("PayloadCertificateFileName")),
             "servers": [*urls, *hosts] or None,
+            **_notification_apps(payload),
         }
     )
+
+
+def _notification_apps(payload: dict[str, Any]) -> dict[str, list[str]]:
+    """A Notifications payload's apps, and those whose notifications it turns off.
+
+    `NotificationSettings` is a list of {BundleIdentifier, NotificationsEnabled, ShowInLockScreen,
+    AlertType...} (Apple, Device Management: Notifications.NotificationSettingsItem).
+    """
+    settings = payload.get("NotificationSettings")
+    if not isinstance(settings, list):
+        return {}
+    apps: list[str] = []
+    silenced: list[str] = []
+    for item in settings:
+        bundle_id = _text(item.get("BundleIdentifier")) if isinstance(item, dict) else None
+        if bundle_id is None:
+            continue
+        apps.append(bundle_id)
+        if item.get("NotificationsEnabled") is False:
+            silenced.append(bundle_id)
+    return fields_of({"notification_apps": apps or None, "notifications_off": silenced or None})
 
 
 def _enrollment(file: EvidenceFile, details: dict[str, Any]) -> Record:

@@ -74,11 +74,13 @@ class _Usage:
 
 
 def parse(db: EvidenceFile) -> Iterator[Record]:
-    usage: dict[int, _Usage] = {}
+    usage: dict[int | None, _Usage] = {}
     for row in rows(db, USAGE_SQL):
         key = row["ZHASPROCESS"]
-        if isinstance(key, int):  # a Z_PK of ZPROCESS; nothing else can point at a process
-            usage.setdefault(key, _Usage(first_pk=row["Z_PK"])).add(row)
+        # A Z_PK of ZPROCESS; traffic pointing at no process at all (NULL) is kept under None:
+        # MVT reports such rows as manipulated entries too.
+        key = key if isinstance(key, int) else None
+        usage.setdefault(key, _Usage(first_pk=row["Z_PK"])).add(row)
     for row in rows(db, PROCESS_SQL):
         yield _process(db, row, usage.pop(row["Z_PK"], None))
     for row in rows(db, MAX_SQL):
@@ -90,14 +92,20 @@ def parse(db: EvidenceFile) -> Iterator[Record]:
             message=f"ZPROCESS primary keys handed out up to {row['Z_MAX']}",
             fields={"kind": KEY_MAX, "table": "ZPROCESS", "z_max": row["Z_MAX"]},
         )
-    for pk, orphan in sorted(usage.items()):
+    for pk, orphan in sorted(usage.items(), key=lambda item: (item[0] is None, item[0] or 0)):
         yield Record(
             artifact=NAME,
             source=db.logical_path,
             locator=f"ZLIVEUSAGE.Z_PK={orphan.first_pk}",
             time=orphan.last_seen,
-            message=f"Network use by process key {pk}, which has no ZPROCESS row",
-            fields={"kind": ORPHAN_USAGE, "pk": pk, **orphan.fields()},
+            message=f"Network use by process key {pk}, which has no ZPROCESS row"
+            if pk is not None
+            else "Network use that points at no process (ZHASPROCESS is empty)",
+            fields={
+                "kind": ORPHAN_USAGE,
+                **({"pk": pk} if pk is not None else {}),
+                **orphan.fields(),
+            },
             time_desc="Last network use",
         )
 

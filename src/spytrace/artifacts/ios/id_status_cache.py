@@ -41,16 +41,19 @@ def parse(file: EvidenceFile) -> Iterator[Record]:
 
 def _record(file: EvidenceFile, service: str, identifier: str, entry: Any) -> Record:
     entry = entry if isinstance(entry, Mapping) else {}
-    scheme, _, value = identifier.partition(":")
+    # Identifiers can hold NUL bytes (MVT flags "\x00\x00" in them): fields keep the raw
+    # identifier, the locator and message show NULs escaped, the observable goes without them.
+    shown = identifier.replace("\x00", "\\x00")
+    scheme, _, value = identifier.replace("\x00", "").partition(":")
     kind = {"mailto": "email", "tel": "phone"}.get(scheme.lower())
     lookup = entry.get("LookupDate")
     status = entry.get("IDStatus")
     return Record(
         artifact=NAME,
         source=file.logical_path,
-        locator=f"{service}/{identifier}",
+        locator=f"{service}/{shown}",
         time=as_utc(lookup) if isinstance(lookup, datetime) else cocoa_time(lookup),
-        message=f"{service} looked up {value if kind else identifier}",
+        message=f"{service} looked up {value if kind and shown == identifier else shown}",
         fields=fields_of(
             {
                 "service": service,

@@ -31,7 +31,8 @@ PATHS = (
 SQL = """
 SELECT v.id, v.history_item, v.visit_time, v.title, v.load_successful, v.http_non_get,
        v.redirect_source, v.redirect_destination, v.origin,
-       i.url, i.visit_count, src_i.url AS source_url, dst_i.url AS destination_url
+       i.url, i.visit_count, src_i.url AS source_url, dst_i.url AS destination_url,
+       dst.visit_time AS destination_time
 FROM history_visits v
 LEFT JOIN history_items i ON i.id = v.history_item
 LEFT JOIN history_visits src ON src.id = v.redirect_source
@@ -91,6 +92,8 @@ def parse(db: EvidenceFile) -> Iterator[Record]:
                     "redirect_destination": row["redirect_destination"],
                     "redirect_source_url": source_url,
                     "redirect_destination_url": destination_url,
+                    # When the redirect landed: how fast a redirect was tells injection apart.
+                    "redirect_destination_time": iso(cocoa_time(row["destination_time"])),
                     "redirect_chain": chain,
                     "profile": profile,
                 }
