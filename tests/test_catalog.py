@@ -43,3 +43,12 @@ def test_checks_read_artifacts_that_exist():
     names = {a.name for a in catalog.IOS_ARTIFACTS + catalog.ANDROID_ARTIFACTS}
     for check in catalog.CHECKS:
         assert set(check.reads) <= names, (check.name, set(check.reads) - names)
+
+
+def test_docs_catalog_is_up_to_date():
+    from pathlib import Path
+
+    from spytrace.catalog_doc import render
+
+    written = Path(__file__).resolve().parents[1] / "docs" / "catalog.md"
+    assert written.read_text() == render(), "run: python -m spytrace.catalog_doc"

@@ -71,8 +71,8 @@ def pegasus_backup(
 ) -> Scenario:
     """An iPhone backup with Pegasus-like traces (or, with `infected=False`, its clean twin).
 
-    One message in `link_every` links to a Pegasus exploit domain; a Safari visit is
-    redirected through a Pegasus domain; DataUsage holds Pegasus process names (one cut to
+    One message in `link_every` links to a Pegasus exploit domain; a plain-http Safari visit is
+    redirected within a second through a Pegasus domain; DataUsage holds Pegasus process names (one cut to
     16 characters as iOS does) and a deleted row; an attacker's iCloud address sent an
     iMessage and sits in the IDS cache; a Predator configuration profile is installed; a
     Pegasus file lies in the backup; and the iOS build is years old.
@@ -115,7 +115,7 @@ def pegasus_backup(
     path = backup.build()
     shutil.rmtree(work)
     indicators = write_indicators(directory / "indicators.stix2")
-    return Scenario(path, indicators, tuple(planted), password)
+    return _recorded(Scenario(path, indicators, tuple(planted), password), directory)
 
 
 def _messages(
@@ -159,12 +159,14 @@ def _safari(backup: BackupBuilder, work: Path, count: int, infected: bool) -> It
     )
     if infected:
         first = history.visit("http://news.example.org/today", cocoa(START + timedelta(days=1)))
+        # Redirected in 0.4 s from a plain-http page: how network injection looks.
         history.visit(
             f"https://{REDIRECT_DOMAIN}/8a7df2/",
-            cocoa(START + timedelta(days=1, seconds=1)),
+            cocoa(START + timedelta(days=1, milliseconds=400)),
             redirect_from=first,
         )
         yield Planted("safari_history", "ioc", REDIRECT_DOMAIN, PEGASUS)
+        yield Planted("safari_history", "heuristic", "safari_redirect_injection")
     backup.add_evidence(history.build())
 
 
@@ -315,4 +317,33 @@ def androidqf_files(directory: Path, *, files: int = 200_000, planted: int = 20)
         {STALKERWARE: [("file:hashes.sha256", sha) for sha in bad]},
     )
     found = tuple(Planted("android_files", "ioc", sha, STALKERWARE) for sha in bad)
-    return Scenario(directory, indicators, found)
+    return _recorded(Scenario(directory, indicators, found), directory.parent)
+
+
+PLANTED = "planted.json"
+
+
+def _recorded(scenario: Scenario, directory: Path) -> Scenario:
+    """The scenario, with its planted traces written beside it for later runs to check."""
+    document = {
+        "path": str(scenario.path),
+        "indicators": str(scenario.indicators),
+        "password": scenario.password,
+        "planted": [[p.artifact, p.kind, p.value, p.malware] for p in scenario.planted],
+    }
+    (directory / PLANTED).write_text(json.dumps(document, indent=1))
+    return scenario
+
+
+def load_scenario(directory: Path) -> Scenario | None:
+    """A scenario built earlier into `directory`, or None if there is none."""
+    try:
+        document = json.loads((directory / PLANTED).read_text())
+    except (OSError, ValueError):
+        return None
+    return Scenario(
+        Path(document["path"]),
+        Path(document["indicators"]),
+        tuple(Planted(*p) for p in document["planted"]),
+        document.get("password"),
+    )

@@ -1,0 +1,1 @@
+"""Benchmarks: spytrace against Amnesty's MVT and against the raw-read limit."""
