@@ -6,7 +6,14 @@ import pytest
 
 from tests.cli_helpers import spytrace
 
-COMMANDS = [["scan"], ["iocs", "update"], ["iocs", "list"], ["iocs", "check"]]
+COMMANDS = [
+    ["scan"],
+    ["demo"],
+    ["decrypt-backup"],
+    ["iocs", "update"],
+    ["iocs", "list"],
+    ["iocs", "check"],
+]
 
 
 def test_version(tmp_path):

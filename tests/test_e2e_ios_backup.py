@@ -187,13 +187,14 @@ def test_mobilesync_parent_with_two_backups_lists_them(infected, tmp_path):
     parent = tmp_path / "Backup"
     parent.mkdir()
     shutil.copytree(infected.path, parent / infected.path.name)
-    other = pegasus_backup(tmp_path / "second", infected=False)
-    shutil.copytree(other.path, parent / "00008030-000A11112222802E")
+    other = pegasus_backup(tmp_path / "second", infected=False, udid="00008030-000A11112222802E")
+    shutil.copytree(other.path, parent / other.path.name)
     result = spytrace(
         "scan", parent, "-o", tmp_path / "out", "--iocs", infected.indicators, home=tmp_path
     )
     assert result.returncode == 2
-    assert "holds 2 backups" in result.stderr
+    assert "holds 2 backups; choose one with --device UDID" in result.stderr
+    assert "00008030-000A11112222802E" in result.stderr and infected.path.name in result.stderr
 
 
 def test_log_json_prints_a_machine_summary(infected, tmp_path):
@@ -210,3 +211,86 @@ def test_log_json_prints_a_machine_summary(infected, tmp_path):
     summary = json.loads(result.stdout)
     assert summary["exit_code"] == 1 and summary["acquisition"] == "ios_backup"
     assert summary["verdict"].startswith("Traces matching Pegasus, Predator indicators")
+
+
+def test_mobilesync_parent_scans_the_backup_named_by_device(infected, tmp_path):
+    parent = tmp_path / "Backup"
+    parent.mkdir()
+    shutil.copytree(infected.path, parent / infected.path.name)
+    other = pegasus_backup(tmp_path / "second", infected=False, udid="00008030-000A11112222802E")
+    shutil.copytree(other.path, parent / other.path.name)
+    result = spytrace(
+        "scan",
+        parent,
+        "-o",
+        tmp_path / "out",
+        "--iocs",
+        infected.indicators,
+        "--device",
+        infected.path.name,
+        home=tmp_path,
+    )
+    assert result.returncode == 1, result.stderr
+    assert findings_of(tmp_path / "out")["acquisition"]["device"]["udid"] == infected.path.name
+
+
+def test_decrypt_backup_then_scan_the_plain_copy(tmp_path):
+    scenario = pegasus_backup(tmp_path / "enc", password=PASSWORD)
+    decrypted = spytrace(
+        "decrypt-backup",
+        scenario.path,
+        tmp_path / "plain",
+        home=tmp_path,
+        env={"SPYTRACE_BACKUP_PASSWORD": PASSWORD},
+    )
+    assert decrypted.returncode == 0, decrypted.stderr
+    assert "Decrypted" in decrypted.stdout
+    scanned = spytrace(
+        "scan",
+        tmp_path / "plain",
+        "-o",
+        tmp_path / "out",
+        "--iocs",
+        scenario.indicators,
+        home=tmp_path,
+    )
+    assert scanned.returncode == 1
+    assert_every_planted_trace_found(scenario, findings_of(tmp_path / "out"))
+
+
+@pytest.mark.parametrize("damage", ["corrupt", "truncated", "empty"])
+def test_a_damaged_database_is_unreadable_in_coverage_and_the_scan_goes_on(tmp_path, damage):
+    from spytrace.testkit.ios_backup import BackupBuilder
+    from spytrace.testkit.ios_comms import SmsDb
+    from spytrace.testkit.ios_system import DataUsageDb
+
+    sms = SmsDb(tmp_path / "parts").build()
+    data = sms.path.read_bytes()
+    broken = {
+        "corrupt": data[:100] + b"\xff" * 4000 + data[4100:],
+        "truncated": data[: len(data) // 3],
+        "empty": b"",
+    }[damage]
+    usage = DataUsageDb(tmp_path / "parts")
+    usage.add_process("bh")
+    builder = BackupBuilder(tmp_path / "b")
+    builder.add_file("HomeDomain", "Library/SMS/sms.db", broken)
+    builder.add_evidence(usage.build())
+    (tmp_path / "processes.txt").write_text("bh\n")
+    result = spytrace(
+        "scan",
+        builder.build(),
+        "-o",
+        tmp_path / "out",
+        "--iocs",
+        tmp_path / "processes.txt",
+        home=tmp_path,
+    )
+    document = findings_of(tmp_path / "out")
+    sms_cover = document["coverage"]["sms"]
+    assert sms_cover["status"] in ("unreadable", "partial"), sms_cover
+    assert sms_cover["reasons"] and "sms.db" in sms_cover["reasons"][0]
+    assert document["coverage"]["datausage"]["status"] == "parsed"
+    assert any(f["artifact"] == "datausage" for f in document["findings"])
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr

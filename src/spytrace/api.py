@@ -28,6 +28,7 @@ class ScanRequest:
     fail_on: Severity = Severity.MEDIUM
     force: bool = False
     use_cache: bool = True
+    device: str | None = None  # which backup, where a folder holds several (UDID)
 
 
 def load_indicators(paths: Sequence[Path], use_cache: bool = True) -> FeedSet:
@@ -59,9 +60,8 @@ def scan_path(
     with private_tempdir() as scratch:
         source_scratch = scratch / "source"
         source_scratch.mkdir(mode=0o700)
-        source = open_source(
-            detected, SourceOptions(request.password, request.prompt), source_scratch
-        )
+        options = SourceOptions(request.password, request.prompt, request.device)
+        source = open_source(detected, options, source_scratch)
         try:
             prepare_output(request.output, request.force)
             artifacts = catalog.artifacts_for(source.platform)

@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,6 +24,8 @@ from spytrace.iocs.loader import FeedSet
 from spytrace.model import OBSERVABLE_KINDS, Coverage, Observable, Severity, Status
 from spytrace.outputs import summary
 from spytrace.outputs.jsonenc import dumps, dumps_pretty
+from spytrace.sources.ios_backup import find_backups
+from spytrace.sources.ios_backup_decrypt import decrypt_backup
 from spytrace.testkit import demo as demo_scenario
 
 PASSWORD_ENV = "SPYTRACE_BACKUP_PASSWORD"  # noqa: S105 - a variable name, not a secret
@@ -155,6 +158,10 @@ def scan(
     ] = False,
     log_json: Annotated[bool, typer.Option(help="Log lines as JSON on stderr.")] = False,
     debug: Annotated[bool, typer.Option(help="Show details of parser failures.")] = False,
+    device: Annotated[
+        str | None,
+        typer.Option(help="UDID of the backup to scan, where PATH holds several (else asked)."),
+    ] = None,
 ) -> None:
     """Scan an acquisition against indicators and heuristics.
 
@@ -169,8 +176,11 @@ def scan(
         prompt=_prompt,
         fail_on=fail_on,
         force=force,
+        device=device,
     )
-    api.check_request(request)  # an unusable input or output fails before feeds load
+    detected = api.check_request(request)  # an unusable input or output fails before feeds load
+    if detected.type == "ios_backup" and device is None:
+        request = replace(request, device=_choose_backup(path))
     feeds = api.load_indicators(request.iocs)
     _report_feed_problems(feeds, quiet)
     with _progress(not quiet and not log_json and err.is_terminal) as events:
@@ -180,6 +190,51 @@ def scan(
     else:
         summary.show(out, detected, result, feeds, quiet)
     raise typer.Exit(result.exit_code)
+
+
+def _choose_backup(path: Path) -> str | None:
+    """Where a folder holds several device backups: ask which, or say how to choose."""
+    backups = find_backups(path)
+    if len(backups) <= 1:
+        return None
+    listing = "\n".join(f"  {n}. {b.line()}" for n, b in enumerate(backups, 1))
+    if not sys.stdin.isatty():
+        raise UserError(
+            f"{path} holds {len(backups)} backups; choose one with --device UDID:\n{listing}"
+        )
+    err.print(f"{path} holds {len(backups)} backups:\n{listing}", highlight=False)
+    while True:
+        choice = int(typer.prompt("Which one (number)", type=int))
+        if 1 <= choice <= len(backups):
+            return backups[choice - 1].udid
+
+
+@app.command(
+    "decrypt-backup",
+    epilog="Example:\n\n  spytrace decrypt-backup ~/Backups/00008030-001A copy --password-file pw"
+    "\n\n"
+    "The copy opens in any tool as a plain backup; it holds private data: keep it safe.",
+)
+def decrypt_backup_command(
+    source: Annotated[Path, typer.Argument(help="The encrypted backup (folder, parent or zip).")],
+    destination: Annotated[Path, typer.Argument(help="New folder for the decrypted copy.")],
+    password_file: Annotated[
+        Path | None,
+        typer.Option(help=f"File holding the backup password (else ${PASSWORD_ENV}, else asked)."),
+    ] = None,
+    device: Annotated[
+        str | None, typer.Option(help="UDID of the backup, where SOURCE holds several.")
+    ] = None,
+) -> None:
+    """Write a decrypted copy of an encrypted iOS backup, in Finder's layout."""
+    _setup_logging(False, False, False)
+    password = _password(password_file)
+    if password is None:
+        password = _prompt(f"the encrypted backup {source}")
+    result = decrypt_backup(source, destination, password, udid=device or _choose_backup(source))
+    out.print(f"Decrypted {result.files:,} files into {result.path}")
+    for problem in result.problems:
+        err.print(f"[yellow]not copied[/]: {problem}", highlight=False, soft_wrap=True)
 
 
 def _report_feed_problems(feeds: FeedSet, quiet: bool) -> None:

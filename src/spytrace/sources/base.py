@@ -21,6 +21,8 @@ _CHUNK = 1 << 20
 class SourceOptions:
     password: str | None = None
     prompt: PasswordPrompt | None = None
+    # Which device's backup, where one folder or archive holds several (a UDID).
+    device: str | None = None
 
 
 class Source(Protocol):

@@ -169,7 +169,7 @@ def open_ios_backup(
     listing them (see `find_backups`). `scratch` is a private 0700 folder the caller owns.
     """
     path = Path(path)
-    store = _locate(path, scratch, udid)
+    store = _locate(path, scratch, udid or options.device)
     try:
         return IosBackup(path, store, options, scratch)
     except BaseException:

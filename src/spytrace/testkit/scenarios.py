@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from spytrace.testkit.ios_backup import BackupBuilder
+from spytrace.testkit.ios_backup import DEFAULT_UDID, BackupBuilder
 from spytrace.testkit.ios_browsers import SafariHistoryDb, cocoa
 from spytrace.testkit.ios_comms import SmsDb, cocoa_nanos, idstatuscache
 from spytrace.testkit.ios_system import (
@@ -68,6 +68,7 @@ def pegasus_backup(
     infected: bool = True,
     dpic: int = 1,
     iterations: int = 1,
+    udid: str = DEFAULT_UDID,
 ) -> Scenario:
     """An iPhone backup with Pegasus-like traces (or, with `infected=False`, its clean twin).
 
@@ -83,6 +84,7 @@ def pegasus_backup(
     version, build = OLD_BUILD if infected else ("17.5.1", "21F90")
     backup = BackupBuilder(
         directory,
+        udid=udid,
         password=password,
         ios_version=version,
         build=build,
