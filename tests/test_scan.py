@@ -224,6 +224,6 @@ def test_a_check_sees_only_the_records_it_selects(tmp_path, acquisition, feeds):
         output,
         tmp_path / "s",
         artifacts=(NOTES,),
-        checks=(Check("spy", ("notes",), spy, select=("suspicious",)),),
+        checks=(Check("spy", ("notes",), spy, select={"notes": ("suspicious",)}),),
     )
     assert seen == ["line 3"]

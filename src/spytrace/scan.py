@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time as clock
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -147,9 +147,11 @@ def _open_job(source: Source, artifact: Artifact, paths: list[str], hashes: dict
     return Job(artifact, tuple(opened), tuple(failures), len(paths))
 
 
-def _read_back(output: Path, artifacts: Sequence[str], select: Sequence[str]) -> Iterator[Record]:
-    wanted = [text.encode() for text in select]
+def _read_back(
+    output: Path, artifacts: Sequence[str], select: Mapping[str, Sequence[str]]
+) -> Iterator[Record]:
     for name in artifacts:
+        wanted = [text.encode() for text in select.get(name, ())]
         path = output / "records" / f"{name}.jsonl"
         if path.exists():
             with path.open("rb") as handle:

@@ -1,6 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
-from spytrace.checks.triangulation_pattern import check
+from spytrace.checks.triangulation_pattern import CHECK, check
 from spytrace.model import Evidence, Record, Severity
 from spytrace.testkit.records import datausage_process
 
@@ -75,5 +75,6 @@ def test_the_selected_records_give_the_same_findings_as_all_of_them():
         datausage_process(8, "mobilesafari", first=T, last=T),
     ]
     selected = [r for r in records if any(s.encode() in dumps(record_to_json(r)) for s in SELECT)]
+    assert set(CHECK.select) == set(CHECK.reads)
     assert len(selected) == 3
     assert list(check(selected)) == list(check(records))

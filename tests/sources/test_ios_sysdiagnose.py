@@ -7,6 +7,7 @@ import pytest
 from spytrace.artifacts.ios import (
     configuration_profiles,
     crash_reports,
+    device_info,
     logarchive,
     ps,
     shutdown_log,
@@ -31,6 +32,7 @@ ARTIFACTS = [
     crash_reports.ARTIFACT,
     ps.ARTIFACT,
     sysdiagnose_info.ARTIFACT,
+    device_info.ARTIFACT,
     configuration_profiles.ARTIFACT,
     logarchive.ARTIFACT,
 ]
@@ -62,7 +64,7 @@ def run_scan(tmp_path, source):
         scratch,
         artifacts=ARTIFACTS,
         checks=CHECKS,
-        device_artifacts=frozenset({"sysdiagnose_info"}),
+        device_artifacts=frozenset({"sysdiagnose_info", "device_info"}),
     )
     return result, output
 

@@ -71,4 +71,5 @@ def check(records: Iterable[Record]) -> Iterator[Finding]:
                 )  # fmt: skip
 
 
-CHECK = Check("android_root", reads=READS, run=check)
+# Of a file listing, only paths that could be root files reach the check.
+CHECK = Check("android_root", reads=READS, run=check, select={"android_files": ROOT_FILES})

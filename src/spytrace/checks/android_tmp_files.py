@@ -35,4 +35,6 @@ def _executable(mode: str) -> bool:
     return "x" in mode[1:] or "s" in mode[1:]
 
 
-CHECK = Check("android_tmp_files", reads=("android_files",), run=check, select=(TMP,))
+CHECK = Check(
+    "android_tmp_files", reads=("android_files",), run=check, select={"android_files": (TMP,)}
+)

@@ -36,5 +36,5 @@ CHECK = Check(
     "android_user_ca",
     reads=("android_user_ca", "android_files"),
     run=check,
-    select=("cacerts-added", '"android_user_ca"'),
+    select={"android_files": ("cacerts-added",)},
 )

@@ -106,4 +106,9 @@ def _within(
 
 # Only these records can take part; the rest of a file listing need not be read back.
 SELECT = ("SMS/Attachments", PROCESS, *sorted(PLISTS))
-CHECK = Check("triangulation_pattern", reads=READS, run=check, select=SELECT)
+CHECK = Check(
+    "triangulation_pattern",
+    reads=READS,
+    run=check,
+    select=dict.fromkeys(READS, SELECT),
+)

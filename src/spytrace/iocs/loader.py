@@ -20,7 +20,8 @@ from spytrace.sources.base import sha256_file
 # Files of these endings are worth a look when walking a folder; others (README.md,
 # LICENSE) are passed over in silence.
 _CANDIDATES = {".stix2", ".stix", ".json", ".txt", ".csv", ".yaml", ".yml"}
-MAX_FEED_BYTES = 512 << 20
+# A STIX bundle takes about 700 bytes an indicator: 2 GiB holds some three million.
+MAX_FEED_BYTES = 2 << 30
 
 
 @dataclass(frozen=True, slots=True)

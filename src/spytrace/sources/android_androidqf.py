@@ -22,18 +22,16 @@ written to `scratch` only; the input is never written to.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 from spytrace.errors import EvidenceError, PasswordRequired, UserError, WrongPassword
-from spytrace.model import EvidenceFile
 from spytrace.sources.android_backup import mount_backup
 from spytrace.sources.android_bugreport import mount_bugreport
-from spytrace.sources.android_tree import Tree, open_container
-from spytrace.sources.base import SourceOptions, sha256_file
+from spytrace.sources.android_tree import MountedSource, open_container
+from spytrace.sources.base import SourceOptions
+from spytrace.tempdir import create_private
 
 TYPE = "android_androidqf"
 AGE_MAGIC = b"age-encryption.org/v1"
@@ -52,14 +50,11 @@ def open_android_androidqf(path: Path, options: SourceOptions, scratch: Path) ->
     return AndroidQf(Path(path), options, scratch)
 
 
-class AndroidQf:
+class AndroidQf(MountedSource):
     type = TYPE
-    platform = "android"
 
     def __init__(self, path: Path, options: SourceOptions, scratch: Path) -> None:
-        self.path = path
-        self._tree = Tree()
-        self._input_sha256: str | None = None
+        super().__init__(path)
         try:
             self._build(path, options, scratch)
         except BaseException:
@@ -95,31 +90,6 @@ class AndroidQf:
         if not self._tree.has("acquisition.json") and not self._tree.has("packages.json"):
             self._tree.add_problem("neither acquisition.json nor packages.json: is this androidqf?")
 
-    def files(self) -> Iterator[str]:
-        return self._tree.files()
-
-    def open(self, logical_path: str) -> EvidenceFile:
-        return self._tree.open(logical_path)
-
-    def input_sha256(self) -> str:
-        if self._input_sha256 is None:
-            self._input_sha256 = (
-                sha256_file(self.path) if self.path.is_file() else self._tree.index_sha256()
-            )
-        return self._input_sha256
-
-    def problems(self) -> list[str]:
-        return self._tree.problems()
-
-    def close(self) -> None:
-        self._tree.close()
-
-    def __enter__(self) -> AndroidQf:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
 
 # -- age ---------------------------------------------------------------------------------
 
@@ -135,8 +105,7 @@ def decrypt_age(path: Path, options: SourceOptions, scratch: Path) -> Path:
         )
     scratch.mkdir(mode=0o700, parents=True, exist_ok=True)
     out = scratch / "acquisition.zip"
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    os.close(os.open(out, flags, 0o600))
+    create_private(out).close()  # claimed empty and private before anything is written
     identities = _identity_lines(secret)
     try:
         import pyrage
@@ -178,9 +147,8 @@ def _age_command(path: Path, secret: str, out: Path, identities: list[str]) -> P
     if age is None or not identities:
         raise UserError(f"{path.name}: reading age-encrypted acquisitions needs pyrage")
     key_file = out.with_name("identity.txt")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    with os.fdopen(os.open(key_file, flags, 0o600), "w") as handle:
-        handle.write("\n".join(identities) + "\n")
+    with create_private(key_file) as handle:
+        handle.write(("\n".join(identities) + "\n").encode())
     try:
         done = subprocess.run(
             [age, "--decrypt", "-i", str(key_file), "-o", str(out), str(path)],

@@ -13,16 +13,14 @@ provider's SMS/MMS backup (TelephonyBackupAgent), what androidqf's "Only SMS" op
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 from spytrace.errors import EvidenceError, PasswordRequired, UserError
-from spytrace.model import EvidenceFile
 from spytrace.sources.android_backup_crypto import payload, read_header, unlock
-from spytrace.sources.android_tree import ArchiveProvider, Tree
+from spytrace.sources.android_tree import ArchiveProvider, MountedSource, Tree
 from spytrace.sources.archive import Archive
-from spytrace.sources.base import SourceOptions, sha256_file
+from spytrace.sources.base import SourceOptions
+from spytrace.tempdir import create_private
 
 TYPE = "android_backup"
 PREFIX = "backup/"
@@ -60,8 +58,7 @@ def mount_backup(
                 tree.add_problem(f"{label}: encrypted Android backup not read (no password given)")
                 return
             master = unlock(header, password, label)
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-        with os.fdopen(os.open(tar_path, flags, 0o600), "wb") as out:
+        with create_private(tar_path) as out:
             try:
                 for chunk in payload(handle, header, master):
                     out.write(chunk)
@@ -113,39 +110,13 @@ def open_android_backup(path: Path, options: SourceOptions, scratch: Path) -> An
     return AndroidBackup(Path(path), options, scratch)
 
 
-class AndroidBackup:
+class AndroidBackup(MountedSource):
     type = TYPE
-    platform = "android"
 
     def __init__(self, path: Path, options: SourceOptions, scratch: Path) -> None:
-        self.path = path
-        self._tree = Tree()
-        self._input_sha256: str | None = None
+        super().__init__(path)
         try:
             mount_backup(self._tree, path, options, scratch / "ab", path.name, required=True)
         except BaseException:
             self._tree.close()
             raise
-
-    def files(self) -> Iterator[str]:
-        return self._tree.files()
-
-    def open(self, logical_path: str) -> EvidenceFile:
-        return self._tree.open(logical_path)
-
-    def input_sha256(self) -> str:
-        if self._input_sha256 is None:
-            self._input_sha256 = sha256_file(self.path)
-        return self._input_sha256
-
-    def problems(self) -> list[str]:
-        return self._tree.problems()
-
-    def close(self) -> None:
-        self._tree.close()
-
-    def __enter__(self) -> AndroidBackup:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

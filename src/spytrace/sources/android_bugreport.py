@@ -16,17 +16,16 @@ Nothing is written into the input; archive members are extracted lazily into `sc
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 from spytrace.errors import UserError
-from spytrace.model import EvidenceFile
 from spytrace.sources.android_tree import (
+    MountedSource,
     Tree,
     bugreport_names,
     open_container,
 )
-from spytrace.sources.base import SourceOptions, sha256_file
+from spytrace.sources.base import SourceOptions
 
 TYPE = "android_bugreport"
 PREFIX = "bugreport/"
@@ -49,40 +48,12 @@ def open_android_bugreport(path: Path, options: SourceOptions, scratch: Path) ->
     return AndroidBugreport(Path(path), options, scratch)
 
 
-class AndroidBugreport:
+class AndroidBugreport(MountedSource):
     type = TYPE
-    platform = "android"
 
     def __init__(self, path: Path, options: SourceOptions, scratch: Path) -> None:
-        self.path = path
-        self._tree = Tree()
-        self._input_sha256: str | None = None
+        super().__init__(path)
         mount_bugreport(self._tree, path, scratch / "bugreport", path.name)
         if not any(True for _ in self._tree.files()):
             self._tree.close()
             raise UserError(f"{path}: an empty bugreport")
-
-    def files(self) -> Iterator[str]:
-        return self._tree.files()
-
-    def open(self, logical_path: str) -> EvidenceFile:
-        return self._tree.open(logical_path)
-
-    def input_sha256(self) -> str:
-        if self._input_sha256 is None:
-            self._input_sha256 = (
-                sha256_file(self.path) if self.path.is_file() else self._tree.index_sha256()
-            )
-        return self._input_sha256
-
-    def problems(self) -> list[str]:
-        return self._tree.problems()
-
-    def close(self) -> None:
-        self._tree.close()
-
-    def __enter__(self) -> AndroidBugreport:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

@@ -14,7 +14,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import ParamSpec, Protocol, TypeVar
+from typing import ParamSpec, Protocol, Self, TypeVar
 
 from spytrace.errors import EvidenceError, UserError
 from spytrace.model import EvidenceFile
@@ -239,3 +239,45 @@ def _size(provider: Provider, name: str) -> int:
         return provider.local(name).stat().st_size
     except (EvidenceError, OSError):
         return 0
+
+
+class MountedSource:
+    """An Android source: a Tree of mounted containers, as the Source protocol wants it.
+
+    Subclasses mount what they read into `self._tree` in their constructor; a failure there
+    closes what was mounted.
+    """
+
+    type = ""
+    platform = "android"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._tree = Tree()
+        self._input_sha256: str | None = None
+
+    def files(self) -> Iterator[str]:
+        return self._tree.files()
+
+    def open(self, logical_path: str) -> EvidenceFile:
+        return self._tree.open(logical_path)
+
+    def input_sha256(self) -> str:
+        """The input file's hash, or for a folder the hash of its listing."""
+        if self._input_sha256 is None:
+            self._input_sha256 = (
+                sha256_file(self.path) if self.path.is_file() else self._tree.index_sha256()
+            )
+        return self._input_sha256
+
+    def problems(self) -> list[str]:
+        return self._tree.problems()
+
+    def close(self) -> None:
+        self._tree.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

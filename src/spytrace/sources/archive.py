@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Literal
 
 from spytrace.errors import EvidenceError, UnsafeArchiveMember, UserError
+from spytrace.tempdir import create_private
 
 _CHUNK = 1 << 20
 _MAX_LINK_HOPS = 8
@@ -348,10 +349,8 @@ class Archive:
         info = self._zip_infos.get(name)
         compressed = info.compress_size if info is not None else None
         written = 0
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-        fd = os.open(target, flags, 0o600)
         try:
-            with os.fdopen(fd, "wb") as out:
+            with create_private(target) as out:
                 while chunk := stream.read(_CHUNK):
                     written += len(chunk)
                     self._total += len(chunk)

@@ -14,8 +14,6 @@ written into the input: decrypted files, WAL pairs and archive members go to `sc
 
 from __future__ import annotations
 
-import hashlib
-import os
 import plistlib
 import re
 import sqlite3
@@ -25,7 +23,7 @@ from contextlib import closing, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import Any, Protocol
 from urllib.parse import quote
 
 from spytrace.artifacts.plist import loads_plist
@@ -47,7 +45,7 @@ from spytrace.sources.ios_backup_crypto import (
     parse_keybag,
     unlock,
 )
-from spytrace.tempdir import private_tempdir
+from spytrace.tempdir import copy_private, private_tempdir
 
 TYPE = "ios_backup"
 MANIFEST_DB = "Manifest.db"
@@ -382,12 +380,12 @@ class IosBackup:
         """The plaintext of a file row written to `destination` (new, 0600); the stored SHA-256."""
         stored = self._stored(row)
         if self._unlocked is None:
-            return _copy_private(stored, destination)
+            return copy_private(stored, destination)
         record = _mbfile(row)
         if record.encryption_key is None:
             if stored.stat().st_size:
                 raise EvidenceError(f"{row.logical_path}: stored data but no encryption key")
-            return _copy_private(stored, destination)
+            return copy_private(stored, destination)
         key = self._unlocked.unwrap(record.protection_class, record.encryption_key)
         return decrypt_file(stored, destination, key, record.size)
 
@@ -521,20 +519,6 @@ def _empty_record(row: ManifestRow) -> bool:
         return _mbfile(row).size == 0
     except EvidenceError:
         return False
-
-
-def _copy_private(source: Path, destination: Path) -> str:
-    digest = hashlib.sha256()
-    with source.open("rb") as src, _create_private(destination) as out:
-        while chunk := src.read(1 << 20):
-            digest.update(chunk)
-            out.write(chunk)
-    return digest.hexdigest()
-
-
-def _create_private(path: Path) -> BinaryIO:
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    return os.fdopen(os.open(path, flags, 0o600), "wb")
 
 
 # -- finding the backup ------------------------------------------------------------------

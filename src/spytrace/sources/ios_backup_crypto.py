@@ -19,7 +19,6 @@ and the iOS 10.2 reverse engineering summarised in Stack Overflow question 14983
 from __future__ import annotations
 
 import hashlib
-import os
 import struct
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap
 
 from spytrace.errors import EvidenceError, WrongPassword
+from spytrace.tempdir import create_private
 
 WRAP_DEVICE = 1
 WRAP_PASSCODE = 2
@@ -212,10 +212,8 @@ def decrypt_file(source: Path, destination: Path, key: bytes, size: int | None =
     unpadder = padding.PKCS7(_BLOCK * 8).unpadder()
     limit = size if size is not None and size >= 0 else None
     written = 0
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(destination, flags, 0o600)
     try:
-        with os.fdopen(fd, "wb") as out, source.open("rb") as handle:
+        with create_private(destination) as out, source.open("rb") as handle:
 
             def emit(plain: bytes) -> None:
                 nonlocal written

@@ -10,7 +10,6 @@ keybag. Everything is written 0600 in 0700 folders, as decrypted personal data s
 
 from __future__ import annotations
 
-import os
 import plistlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 from spytrace.errors import EvidenceError, OutputExists, UserError
 from spytrace.sources.base import SourceOptions
 from spytrace.sources.ios_backup import FLAG_FILE, IosBackup, open_ios_backup
-from spytrace.tempdir import private_tempdir
+from spytrace.tempdir import copy_private, create_private, private_tempdir
 
 _KEYS_REMOVED = ("BackupKeyBag", "ManifestKey")
 
@@ -49,14 +48,14 @@ def decrypt_backup(
                 raise UserError(f"{src}: the backup is not encrypted; nothing to decrypt")
             _private_dir(dst)
             files, problems = _write_files(backup, dst)
-            _copy_file(backup.index_path, dst / "Manifest.db")
+            copy_private(backup.index_path, dst / "Manifest.db")
             _write_manifest_plist(backup.manifest, dst / "Manifest.plist")
             for name in ("Info.plist", "Status.plist"):
                 try:
                     evidence = backup.open(name)
                 except EvidenceError:
                     continue
-                _copy_file(evidence.path, dst / name)
+                copy_private(evidence.path, dst / name)
             problems.extend(backup.problems())
         finally:
             backup.close()
@@ -84,19 +83,8 @@ def _write_files(backup: IosBackup, dst: Path) -> tuple[int, list[str]]:
 def _write_manifest_plist(manifest: dict[str, Any], target: Path) -> None:
     plain = {k: v for k, v in manifest.items() if k not in _KEYS_REMOVED}
     plain["IsEncrypted"] = False
-    with _create(target) as out:
+    with create_private(target) as out:
         plistlib.dump(plain, out, fmt=plistlib.FMT_BINARY)
-
-
-def _copy_file(source: Path, target: Path) -> None:
-    with source.open("rb") as src, _create(target) as out:
-        while chunk := src.read(1 << 20):
-            out.write(chunk)
-
-
-def _create(path: Path) -> Any:
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    return os.fdopen(os.open(path, flags, 0o600), "wb")
 
 
 def _private_dir(path: Path) -> None:

@@ -29,13 +29,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import Protocol
 
 from spytrace.artifacts.ios.filesystem import LISTING_PATH
 from spytrace.errors import EvidenceError, UnsupportedAcquisition, UserError
 from spytrace.model import EvidenceFile
 from spytrace.sources.archive import Archive, archive_kind
 from spytrace.sources.base import SourceOptions, sha256_file
+from spytrace.tempdir import copy_private, create_private
 
 TYPE = "ios_fs"
 # How deep below the given folder or archive root the device's root may sit.
@@ -413,12 +414,12 @@ class TreeSource:
         folder = self._private_folder()
         base = name.rsplit("/", 1)[-1]
         target = folder / base
-        sha256 = _copy_private(self._tree.local(name), target)
+        sha256 = copy_private(self._tree.local(name), target)
         notes: list[str] = []
         for companion in companions:
             suffix = companion[len(name) :]
             try:
-                _copy_private(self._tree.local(companion), folder / (base + suffix))
+                copy_private(self._tree.local(companion), folder / (base + suffix))
             except (EvidenceError, OSError) as exc:
                 notes.append(f"{logical_path}{suffix} could not be read: {exc}")
         return EvidenceFile(logical_path, target, private_copy=True, sha256=sha256, notes=notes)
@@ -433,7 +434,7 @@ class TreeSource:
 
     def listing(self, destination: Path) -> None:
         """Every entry of the device's tree as JSON lines, written to `destination` (0600)."""
-        with _create_private(destination) as out:
+        with create_private(destination) as out:
             for entry in self._tree.entries():
                 logical = self._layout.logical(entry.name)
                 if logical is None:
@@ -451,20 +452,6 @@ def _entry_json(entry: Entry, path: str) -> dict[str, object]:
         "mode": entry.mode,
         "link": entry.link,
     }
-
-
-def _copy_private(source: Path, destination: Path) -> str:
-    digest = hashlib.sha256()
-    with source.open("rb") as src, _create_private(destination) as out:
-        while chunk := src.read(1 << 20):
-            digest.update(chunk)
-            out.write(chunk)
-    return digest.hexdigest()
-
-
-def _create_private(path: Path) -> BinaryIO:
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    return os.fdopen(os.open(path, flags, 0o600), "wb")
 
 
 class IosFs(TreeSource):

@@ -1,17 +1,20 @@
 import plistlib
 from datetime import UTC, datetime
 
-from spytrace.artifacts.ios import sysdiagnose_info
+from spytrace.artifacts.ios import device_info, sysdiagnose_info
+from spytrace.pathglob import compile_globs
 from spytrace.testkit.sysdiagnose import evidence
 
 
-def test_system_version_gives_version_and_build(tmp_path):
+def test_its_system_version_copy_is_read_as_the_device_info(tmp_path):
     data = plistlib.dumps(
         {"ProductName": "iPhone OS", "ProductVersion": "17.3.1", "ProductBuildVersion": "21D61"}
     )
     file = evidence(tmp_path, "logs/SystemVersion/SystemVersion.plist", data)
 
-    [record] = sysdiagnose_info.parse(file)
+    assert compile_globs(device_info.PATHS).match(file.logical_path)
+    assert not compile_globs(sysdiagnose_info.PATHS).match(file.logical_path)
+    [record] = device_info.parse(file)
 
     assert record.fields == {
         "product_name": "iPhone OS",

@@ -1,8 +1,9 @@
-"""SystemVersion.plist of a filesystem dump: the iOS version and build the device runs.
+"""SystemVersion.plist: the iOS version and build the device runs.
 
 /System/Library/CoreServices/SystemVersion.plist holds ProductName ("iPhone OS"),
-ProductVersion and ProductBuildVersion (read by MVT and by every iOS forensic tool). A backup
-says the same in Info.plist (the backup_info artifact); a dump only has this file.
+ProductVersion and ProductBuildVersion (read by MVT and by every iOS forensic tool); a
+sysdiagnose copies it to logs/SystemVersion/ (as EC-DIGIT-CSIRC's sysdiagnose tool reads it).
+A backup says the same in Info.plist (the backup_info artifact).
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ from spytrace.artifacts.plist import load_plist
 from spytrace.model import Artifact, EvidenceFile, Record, fields_of
 
 NAME = "device_info"
-PATHS = ("System/Library/CoreServices/SystemVersion.plist",)
+PATHS = (
+    "System/Library/CoreServices/SystemVersion.plist",
+    "logs/SystemVersion/SystemVersion.plist",
+)
 
 
 def parse(file: EvidenceFile) -> Iterator[Record]:

@@ -2,133 +2,19 @@
 
 The same Core Data model as DataUsage.sqlite, kept by networkd outside any backup
 (/private/var/networkd/netusage.sqlite, .../networkd/db/ on newer iOS; paths as MVT's
-NetUsage module reads them): ZPROCESS (ZPROCNAME, ZBUNDLENAME, ZFIRSTTIMESTAMP,
-ZTIMESTAMP), ZLIVEUSAGE traffic counters pointing at it through ZHASPROCESS, with wired
-counters besides Wi-Fi and cellular (schema as plaso's ios_netusage plugin records it), and
-Z_PRIMARYKEY's Z_MAX. Records have the datausage artifact's shape (kinds process, key_max,
-orphan_usage), so the checks for deleted process rows read both.
+NetUsage module reads them), with wired counters besides Wi-Fi and cellular (schema as
+plaso's ios_netusage plugin records it). Read by the DataUsage parser, so its records have
+the same shape and the check for deleted process rows reads both.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
-
-from spytrace.artifacts.sqlite import rows
-from spytrace.artifacts.times import cocoa_time
-from spytrace.model import Artifact, EvidenceFile, Observable, Record, fields_of, iso
+from spytrace.artifacts.ios.datausage import COUNTERS, usage_parser
+from spytrace.model import Artifact
 
 NAME = "netusage"
 PATHS = ("private/var/networkd/netusage.sqlite", "private/var/networkd/db/netusage.sqlite")
-PROCESS_SQL = (
-    "SELECT ZPROCESS.Z_PK, ZPROCESS.ZPROCNAME, ZPROCESS.ZBUNDLENAME, ZPROCESS.ZFIRSTTIMESTAMP,"
-    " ZPROCESS.ZTIMESTAMP FROM ZPROCESS ORDER BY ZPROCESS.Z_PK"
-)
-USAGE_SQL = (
-    "SELECT ZLIVEUSAGE.Z_PK, ZLIVEUSAGE.ZHASPROCESS, ZLIVEUSAGE.ZTIMESTAMP, ZLIVEUSAGE.ZWIFIIN,"
-    " ZLIVEUSAGE.ZWIFIOUT, ZLIVEUSAGE.ZWWANIN, ZLIVEUSAGE.ZWWANOUT, ZLIVEUSAGE.ZWIREDIN,"
-    " ZLIVEUSAGE.ZWIREDOUT FROM ZLIVEUSAGE ORDER BY ZLIVEUSAGE.Z_PK"
-)
-MAX_SQL = (
-    "SELECT Z_PRIMARYKEY.Z_ENT, Z_PRIMARYKEY.Z_MAX FROM Z_PRIMARYKEY"
-    " WHERE UPPER(Z_PRIMARYKEY.Z_NAME) = 'PROCESS'"
-)
-PROCESS, KEY_MAX, ORPHAN_USAGE = "process", "key_max", "orphan_usage"
-_COUNTERS = (
-    ("wifi_in", "ZWIFIIN"),
-    ("wifi_out", "ZWIFIOUT"),
-    ("wwan_in", "ZWWANIN"),
-    ("wwan_out", "ZWWANOUT"),
-    ("wired_in", "ZWIREDIN"),
-    ("wired_out", "ZWIREDOUT"),
-)
+WIRED = (("wired_in", "ZWIREDIN"), ("wired_out", "ZWIREDOUT"))
 
-
-@dataclass(slots=True)
-class _Usage:
-    first_pk: int
-    rows: int = 0
-    last_seen: datetime | None = None
-    bytes: dict[str, int] = field(default_factory=dict)
-
-    def add(self, row: Any) -> None:
-        self.rows += 1
-        seen = cocoa_time(row["ZTIMESTAMP"])
-        if seen and (self.last_seen is None or seen > self.last_seen):
-            self.last_seen = seen
-        for name, column in _COUNTERS:
-            value = row[column]
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                self.bytes[name] = self.bytes.get(name, 0) + int(value)
-
-    def fields(self) -> dict[str, int]:
-        return {**self.bytes, "usage_rows": self.rows}
-
-
-def parse(db: EvidenceFile) -> Iterator[Record]:
-    usage: dict[int | None, _Usage] = {}
-    for row in rows(db, USAGE_SQL):
-        key = row["ZHASPROCESS"]
-        # A Z_PK of ZPROCESS; traffic pointing at no process at all (NULL) is kept under None:
-        # MVT reports such rows as manipulated entries too.
-        key = key if isinstance(key, int) else None
-        usage.setdefault(key, _Usage(first_pk=row["Z_PK"])).add(row)
-    for row in rows(db, PROCESS_SQL):
-        yield _process(db, row, usage.pop(row["Z_PK"], None))
-    for row in rows(db, MAX_SQL):
-        yield Record(
-            artifact=NAME,
-            source=db.logical_path,
-            locator=f"Z_PRIMARYKEY.Z_ENT={row['Z_ENT']}",
-            time=None,
-            message=f"ZPROCESS primary keys handed out up to {row['Z_MAX']}",
-            fields={"kind": KEY_MAX, "table": "ZPROCESS", "z_max": row["Z_MAX"]},
-        )
-    for pk, orphan in sorted(usage.items(), key=lambda item: (item[0] is None, item[0] or 0)):
-        yield Record(
-            artifact=NAME,
-            source=db.logical_path,
-            locator=f"ZLIVEUSAGE.Z_PK={orphan.first_pk}",
-            time=orphan.last_seen,
-            message=f"Network use by process key {pk}, which has no ZPROCESS row"
-            if pk is not None
-            else "Network use that points at no process (ZHASPROCESS is empty)",
-            fields={
-                "kind": ORPHAN_USAGE,
-                **({"pk": pk} if pk is not None else {}),
-                **orphan.fields(),
-            },
-            time_desc="Last network use",
-        )
-
-
-def _process(db: EvidenceFile, row: Any, usage: _Usage | None) -> Record:
-    raw_name = row["ZPROCNAME"] or ""
-    # "process" or "process/bundle id"; iOS truncates long names and the matcher allows it.
-    process = raw_name.partition("/")[0]
-    bundle_id = row["ZBUNDLENAME"]
-    values: dict[str, Any] = {
-        "kind": PROCESS,
-        "pk": row["Z_PK"],
-        "process_name": raw_name,
-        "bundle_id": bundle_id,
-        "first_used": iso(cocoa_time(row["ZFIRSTTIMESTAMP"])),
-    }
-    if usage is not None:
-        values.update(usage.fields())
-        values["last_live_usage"] = iso(usage.last_seen)
-    return Record(
-        artifact=NAME,
-        source=db.logical_path,
-        locator=f"ZPROCESS.Z_PK={row['Z_PK']}",
-        time=cocoa_time(row["ZTIMESTAMP"]),
-        message=f"{process or '(no name)'} used the network",
-        fields=fields_of(values),
-        observables=Observable.of(process=process, app_id=bundle_id),
-        time_desc="Last network use",
-    )
-
-
+parse = usage_parser(NAME, COUNTERS + WIRED)
 ARTIFACT = Artifact(NAME, PATHS, parse)

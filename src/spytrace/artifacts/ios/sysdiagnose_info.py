@@ -1,9 +1,9 @@
-"""The device a sysdiagnose describes: iOS version and build, device class, capture time.
+"""When a sysdiagnose was taken, on which device class and build: from sysdiagnose.log.
 
-logs/SystemVersion/SystemVersion.plist is the device's own SystemVersion.plist (ProductName,
-ProductVersion, ProductBuildVersion); sysdiagnose.log, the capture's own log, names the
-archive it is writing, `sysdiagnose_YYYY.MM.DD_HH-MM-SS±ZZZZ_<platform>_<device>_<build>`
-(paths and naming as the EC-DIGIT-CSIRC sysdiagnose tool reads them). Field names match the
+sysdiagnose.log, the capture's own log, names the archive it is writing,
+`sysdiagnose_YYYY.MM.DD_HH-MM-SS±ZZZZ_<platform>_<device>_<build>` (naming as the
+EC-DIGIT-CSIRC sysdiagnose tool reads it). The iOS version itself is in the sysdiagnose's
+copy of SystemVersion.plist, read by the device_info artifact. Field names match the
 device_info and backup_info artifacts so the same checks read all three.
 """
 
@@ -14,11 +14,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from spytrace.artifacts.plist import load_plist
 from spytrace.model import Artifact, EvidenceFile, Record, fields_of, iso
 
 NAME = "sysdiagnose_info"
-PATHS = ("logs/SystemVersion/SystemVersion.plist", "sysdiagnose.log")
+PATHS = ("sysdiagnose.log",)
 _ARCHIVE_NAME = re.compile(
     r"sysdiagnose_(\d{4}\.\d{2}\.\d{2}_\d{2}-\d{2}-\d{2}[+-]\d{4})_([A-Za-z0-9-]+?)_"
     r"([A-Za-z0-9,-]+)_([0-9A-Za-z]+)"
@@ -27,36 +26,6 @@ _MAX_LINES = 2000
 
 
 def parse(file: EvidenceFile) -> Iterator[Record]:
-    if file.logical_path.endswith(".plist"):
-        yield from _system_version(file)
-    else:
-        yield from _capture(file)
-
-
-def _system_version(file: EvidenceFile) -> Iterator[Record]:
-    plist = load_plist(file)
-    if not isinstance(plist, dict):
-        file.notes.append("SystemVersion.plist is not a dictionary")
-        return
-    version = _text(plist.get("ProductVersion"))
-    build = _text(plist.get("ProductBuildVersion"))
-    yield Record(
-        artifact=NAME,
-        source=file.logical_path,
-        locator="SystemVersion.plist",
-        time=None,
-        message=f"iOS {version or '?'} ({build or '?'})",
-        fields=fields_of(
-            {
-                "product_name": _text(plist.get("ProductName")),
-                "product_version": version,
-                "build_version": build,
-            }
-        ),
-    )
-
-
-def _capture(file: EvidenceFile) -> Iterator[Record]:
     with file.path.open("rb") as handle:
         for number, raw in enumerate(handle, 1):
             if number > _MAX_LINES:
