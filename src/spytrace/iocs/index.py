@@ -126,8 +126,9 @@ class IndicatorIndex:
 
     def match(self, observable: Observable) -> tuple[Match, ...]:
         """Every indicator the observable hits, in the order their feeds were loaded."""
-        if observable.kind == "phone" or not self._raw:
-            return ()
+        tables = _TABLES_READ.get(observable.kind, ())
+        if not any(table in self._tables for table in tables):
+            return ()  # no indicator of a kind this observable could hit: skip normalising
         self._looked_up = True
         return self._lookup(observable.kind, observable.value)
 
@@ -282,6 +283,23 @@ class IndicatorIndex:
         if normal is not None:
             for indicator in self._get(kind, normal):
                 yield Match(indicator, normal)
+
+
+# The indicator tables a lookup of each observable kind reads.
+_TABLES_READ: dict[str, tuple[str, ...]] = {
+    "domain": ("domain", "ip"),
+    "url": ("url", "domain", "ip"),
+    "ip": ("ip",),
+    "email": ("email",),
+    "process": ("process",),
+    "file_path": ("file_path", "file_name"),
+    "file_name": ("file_name",),
+    "file_hash": ("file_hash",),
+    "cert_hash": ("cert_hash",),
+    "app_id": ("app_id",),
+    "android_property": ("android_property",),
+    "profile_id": ("profile_id",),
+}
 
 
 def _exact_kind(kind: str) -> Callable[[IndicatorIndex, str], Iterator[Match]]:

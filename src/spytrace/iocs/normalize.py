@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 
 _UUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
+_UUID_LENGTH = 36
 _HEX = re.compile(r"[0-9a-f]+")
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21}
 # Labels of letters, digits, - and _ (seen in real hostnames); the last label is never all
@@ -104,13 +105,16 @@ def file_path(text: str) -> str | None:
     iOS 26 appends a per-boot UUID component to some process paths; /var is a link to
     /private/var on iOS, and feeds use both spellings.
     """
-    value = re.sub(r"/{2,}", "/", text.strip()).rstrip("/")
+    value = text.strip()
+    if "//" in value:
+        value = re.sub(r"/{2,}", "/", value)
+    value = value.rstrip("/")
     if not value:
         return None
-    parts = value.split("/")
-    while len(parts) > 2 and _UUID.fullmatch(parts[-1]):
-        parts.pop()
-    value = "/".join(parts)
+    head, _, last = value.rpartition("/")
+    while head.count("/") >= 1 and len(last) == _UUID_LENGTH and _UUID.fullmatch(last):
+        value = head
+        head, _, last = value.rpartition("/")
     if value.startswith("/var/"):
         value = "/private" + value
     return value
