@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from spytrace import catalog
+from spytrace.errors import UserError
 from spytrace.iocs import feeds as feed_store
 from spytrace.iocs.loader import FeedSet, load_feeds
-from spytrace.model import Severity
-from spytrace.outputs.files import check_output, prepare_output
+from spytrace.model import Artifact, Severity
+from spytrace.outputs.files import check_output, make_private_dir, prepare_output
+from spytrace.outputs.redact import redact_scan
+from spytrace.outputs.report_html import write_report
+from spytrace.outputs.report_pdf import write_pdf
 from spytrace.scan import ScanEvents, ScanOptions, ScanResult, scan
 from spytrace.sources.base import PasswordPrompt, SourceOptions
 from spytrace.sources.detect import Detected, detect
 from spytrace.sources.registry import open_source
 from spytrace.tempdir import private_tempdir
+
+log = logging.getLogger("spytrace")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +36,7 @@ class ScanRequest:
     force: bool = False
     use_cache: bool = True
     device: str | None = None  # which backup, where a folder holds several (UDID)
+    redact: bool = False  # outputs fit to share: see outputs/redact.py
 
 
 def load_indicators(paths: Sequence[Path], use_cache: bool = True) -> FeedSet:
@@ -53,7 +61,10 @@ def scan_path(
     request: ScanRequest,
     feeds: FeedSet | None = None,
     events: ScanEvents | None = None,
+    artifacts_by_platform: Mapping[str, Sequence[Artifact]] | None = None,
 ) -> tuple[Detected, ScanResult]:
+    """Scan one acquisition. `artifacts_by_platform` replaces the catalog's artifacts (the
+    self-test passes a reduced one to prove it notices what is missing); checks follow."""
     detected = check_request(request)
     if feeds is None:
         feeds = load_indicators(request.iocs, request.use_cache)
@@ -64,11 +75,17 @@ def scan_path(
         source = open_source(detected, options, source_scratch)
         try:
             prepare_output(request.output, request.force)
-            artifacts = catalog.artifacts_for(source.platform)
+            artifacts = (
+                catalog.artifacts_for(source.platform)
+                if artifacts_by_platform is None
+                else tuple(artifacts_by_platform.get(source.platform, ()))
+            )
+            # A redacted scan is made in scratch: only its redacted copy reaches the output.
+            full = scratch / "unredacted" if request.redact else request.output
             result = scan(
                 source,
                 feeds,
-                request.output,
+                full,
                 scratch,
                 artifacts=artifacts,
                 checks=catalog.checks_for(artifacts),
@@ -78,4 +95,42 @@ def scan_path(
             )
         finally:
             source.close()
+        if request.redact:
+            redact_scan(full, request.output)
+            result = replace(result, output=request.output)
+    _write_report(request.output)
     return detected, result
+
+
+def _write_report(folder: Path) -> None:
+    """Every scan leaves report.html; a failure there costs the report, never the findings
+    (or the exit code scripts act on)."""
+    try:
+        write_report(folder)
+    except Exception as exc:  # the contract files are written; the report is a view of them
+        log.error("report.html could not be written: %s: %s", type(exc).__name__, exc)
+
+
+def make_report(
+    folder: Path, *, pdf: bool = False, redact: bool = False, output: Path | None = None
+) -> Path:
+    """A report (HTML, or PDF) from a scan's output folder; redacted on request.
+
+    The default file is FOLDER/report.html, report.pdf, report-redacted.html or
+    report-redacted.pdf: a redacted report never replaces the full one."""
+    if not (folder / "findings.json").is_file():
+        raise UserError(f"{folder}: no findings.json here; give the output folder of a scan")
+    name = "report" + ("-redacted" if redact else "") + (".pdf" if pdf else ".html")
+    target = output or folder / name
+    if target.is_dir():
+        raise UserError(f"{target} is a folder; give a file name to --output")
+    with private_tempdir() as scratch:
+        source = folder
+        if redact:
+            source = scratch / "redacted"
+            make_private_dir(source)
+            redact_scan(folder, source)
+        try:
+            return write_pdf(source, target) if pdf else write_report(source, target)
+        except OSError as exc:
+            raise UserError(f"{target}: cannot write the report ({exc.strerror})") from exc

@@ -19,6 +19,8 @@ OUTPUT_NAMES = (
     "records",
     "report.html",
     "report.pdf",
+    "report-redacted.html",
+    "report-redacted.pdf",
 )
 
 

@@ -70,7 +70,10 @@ def show(
         console.print(
             f"[yellow]{cover.status.value}[/]: {cover.artifact}  {reason}", highlight=False
         )
-    console.print(f"Results in {result.output}/ (findings.json, timeline.csv, coverage.json)")
+    console.print(
+        f"Report to read: {result.output}/report.html; for scripts: findings.json, "
+        "timeline.csv, coverage.json"
+    )
 
 
 def feeds_as_list(feeds: FeedSet) -> list[dict[str, Any]]:
