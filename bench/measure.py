@@ -1,18 +1,22 @@
 """Run one command and measure what it cost: wall time, CPU time and peak memory.
 
-The child is reaped with ``os.wait4``, which hands back the resource usage of that
-child alone (on Linux it includes the grandchildren it waited for). That is exact
-where ``getrusage(RUSAGE_CHILDREN)`` deltas are not: its ``ru_maxrss`` is the peak of
-every child reaped so far, so a big earlier run would hide a small later one.
+The command is started by a small launcher process and reaped there with ``os.wait4``,
+which hands back the resource usage of that child alone (on Linux it includes the
+grandchildren it waited for). That is exact where ``getrusage(RUSAGE_CHILDREN)`` deltas
+are not: its ``ru_maxrss`` is the peak of every child reaped so far, so a big earlier run
+would hide a small later one. The launcher keeps the benchmark's own memory out of the
+command's peak (see _LAUNCHER); what remains is a floor of about 11 MiB, the launcher's.
 No dependency beyond the standard library.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -66,42 +70,78 @@ def measure(
     out = open(stdout, "wb") if stdout else subprocess.DEVNULL  # noqa: SIM115
     err = open(stderr, "wb") if stderr else subprocess.DEVNULL  # noqa: SIM115
     timed_out = threading.Event()
-    try:
-        start = time.perf_counter()
-        proc = subprocess.Popen(
-            args,
-            env=dict(env) if env is not None else None,
-            cwd=cwd,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=err,
-            start_new_session=True,  # so a timeout can end the whole group
-        )
-        timer = None
-        if timeout is not None:
-            timer = threading.Timer(timeout, _kill_group, (proc.pid, timed_out))
-            timer.start()
+    with tempfile.TemporaryDirectory(prefix="measure-") as scratch:
+        report = Path(scratch) / "usage.json"
         try:
-            _, status, usage = os.wait4(proc.pid, 0)
+            start = time.perf_counter()
+            proc = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", _LAUNCHER, str(report), *args],
+                env=dict(env) if env is not None else None,
+                cwd=cwd,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                start_new_session=True,  # so a timeout can end the whole group
+            )
+            timer = None
+            if timeout is not None:
+                timer = threading.Timer(timeout, _kill_group, (proc.pid, timed_out))
+                timer.start()
+            try:
+                _, status, usage = os.wait4(proc.pid, 0)
+            finally:
+                if timer is not None:
+                    timer.cancel()
+            wall = time.perf_counter() - start
+            # Popen must not reap the pid again: it is gone already.
+            proc.returncode = os.waitstatus_to_exitcode(status)
         finally:
-            if timer is not None:
-                timer.cancel()
-        wall = time.perf_counter() - start
-        # Popen must not reap the pid again: it is gone already.
-        proc.returncode = os.waitstatus_to_exitcode(status)
-    finally:
-        for handle in (out, err):
-            if not isinstance(handle, int):
-                handle.close()
+            for handle in (out, err):
+                if not isinstance(handle, int):
+                    handle.close()
+        try:
+            own = json.loads(report.read_text())
+        except (OSError, ValueError):
+            own = None  # killed before it could say: the launcher's own figures
+    if own is None:
+        return Measurement(
+            argv=args,
+            returncode=proc.returncode,
+            wall_s=wall,
+            user_s=usage.ru_utime,
+            sys_s=usage.ru_stime,
+            max_rss_bytes=usage.ru_maxrss * _MAXRSS_UNIT,
+            timed_out=timed_out.is_set(),
+        )
     return Measurement(
         argv=args,
-        returncode=proc.returncode,
-        wall_s=wall,
-        user_s=usage.ru_utime,
-        sys_s=usage.ru_stime,
-        max_rss_bytes=usage.ru_maxrss * _MAXRSS_UNIT,
+        returncode=int(own["returncode"]),
+        wall_s=float(own["wall_s"]),
+        user_s=float(own["user_s"]),
+        sys_s=float(own["sys_s"]),
+        max_rss_bytes=int(own["maxrss"]) * _MAXRSS_UNIT,
         timed_out=timed_out.is_set(),
     )
+
+
+# Linux carries a process's peak RSS across execve (fs/exec.c keeps the old memory's high-water
+# mark in signal->maxrss), and a child started by fork/vfork + exec begins with a copy of its
+# parent's memory: a command started straight from a benchmark process that has loaded a
+# million indicators would report that process's peak as its own (measured: /bin/true run from
+# a process holding 400 MiB reported 412 MiB). So each command is started by this launcher, a
+# fresh interpreter of about 11 MiB, which times it and writes down the command's own usage.
+_LAUNCHER = r"""
+import json, os, subprocess, sys, time
+start = time.perf_counter()
+child = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(child.pid, 0)
+wall = time.perf_counter() - start
+with open(sys.argv[1], "w") as report:
+    json.dump({"returncode": os.waitstatus_to_exitcode(status), "wall_s": wall,
+               "user_s": usage.ru_utime, "sys_s": usage.ru_stime,
+               "maxrss": usage.ru_maxrss}, report)
+sys.exit(0)
+"""
 
 
 def _kill_group(pid: int, flag: threading.Event) -> None:
