@@ -49,7 +49,7 @@ def server(shared_iocs):
     httpd.shutdown()
 
 
-def test_update_downloads_every_feed_of_the_index(server, tmp_path):
+def test_update_downloads_every_feed_of_the_index(server, tmp_path, shared_iocs):
     base, _ = server
     index_url = f"{base}/mvt-project/mvt-indicators/main/indicators.yaml"
     results = feeds.update(index_url, base, target=tmp_path)
@@ -59,12 +59,8 @@ def test_update_downloads_every_feed_of_the_index(server, tmp_path):
     assert not by_name["Stalkerware Indicators of Compromise"].ok
     assert "HTTP 404" in by_name["Stalkerware Indicators of Compromise"].detail
     pegasus = tmp_path / "AmnestyTech/investigations/2021-07-18_nso/pegasus.stix2"
-    assert (
-        pegasus.read_bytes()
-        == (
-            Path(__file__).resolve().parents[3] / "shared/iocs/amnesty/2021-07-18_nso/pegasus.stix2"
-        ).read_bytes()
-    )
+    original = shared_iocs / "amnesty/2021-07-18_nso/pegasus.stix2"
+    assert pegasus.read_bytes() == original.read_bytes()
     provenance = json.loads((tmp_path / feeds.PROVENANCE).read_text())
     entry = provenance["AmnestyTech/investigations/2021-07-18_nso/pegasus.stix2"]
     assert entry["url"] == f"{base}/AmnestyTech/investigations/master/2021-07-18_nso/pegasus.stix2"
