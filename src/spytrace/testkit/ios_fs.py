@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from spytrace.model import EvidenceFile
-from spytrace.testkit.ios_system import cocoa
+from spytrace.testkit.ios_system import DataUsageDb
 from spytrace.testkit.sqlite import SqliteBuilder
 
 T0 = datetime(2023, 6, 1, 10, 0, 0, tzinfo=UTC)
@@ -84,11 +84,13 @@ class FsDump:
         return target
 
 
-class NetUsageDb(SqliteBuilder):
-    """/private/var/networkd/netusage.sqlite: ZPROCESS, ZLIVEUSAGE (with wired counters),
-    Z_PRIMARYKEY, as plaso's ios_netusage plugin records the schema."""
+class NetUsageDb(DataUsageDb):
+    """/private/var/networkd/netusage.sqlite: DataUsage's Core Data model with wired counters
+    and other entity numbers, as plaso's ios_netusage plugin records the schema."""
 
     LOGICAL_PATH = "private/var/networkd/netusage.sqlite"
+    LIVE_USAGE_ENT, PROCESS_ENT = 9, 15
+    COUNTERS = (*DataUsageDb.COUNTERS, "wired_in", "wired_out")
     SCHEMA = """
 CREATE TABLE ZLIVEUSAGE ( Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER, ZKIND INTEGER,
   ZMETADATA INTEGER, ZTAG INTEGER, ZHASPROCESS INTEGER, Z15_HASPROCESS INTEGER, ZALLFLOWS FLOAT,
@@ -100,56 +102,6 @@ CREATE TABLE Z_PRIMARYKEY (Z_ENT INTEGER PRIMARY KEY, Z_NAME VARCHAR, Z_SUPER IN
 INSERT INTO Z_PRIMARYKEY VALUES (9, 'LiveUsage', 0, 0);
 INSERT INTO Z_PRIMARYKEY VALUES (15, 'Process', 0, 0);
 """
-
-    def add_process(
-        self,
-        name: str,
-        *,
-        bundle_id: str | None = None,
-        first: datetime | None = None,
-        last: datetime | None = None,
-    ) -> int:
-        pk = self.insert(
-            "ZPROCESS",
-            Z_ENT=15,
-            Z_OPT=1,
-            ZPROCNAME=name,
-            ZBUNDLENAME=bundle_id,
-            ZFIRSTTIMESTAMP=cocoa(first),
-            ZTIMESTAMP=cocoa(last),
-        )
-        self.conn.execute("UPDATE Z_PRIMARYKEY SET Z_MAX = MAX(Z_MAX, ?) WHERE Z_ENT = 15", (pk,))
-        return pk
-
-    def add_usage(
-        self,
-        process_pk: int,
-        *,
-        when: datetime,
-        wifi_in: float = 0.0,
-        wifi_out: float = 0.0,
-        wwan_in: float = 0.0,
-        wwan_out: float = 0.0,
-        wired_in: float = 0.0,
-        wired_out: float = 0.0,
-    ) -> int:
-        return self.insert(
-            "ZLIVEUSAGE",
-            Z_ENT=9,
-            Z_OPT=1,
-            ZKIND=0,
-            ZHASPROCESS=process_pk,
-            ZTIMESTAMP=cocoa(when),
-            ZWIFIIN=wifi_in,
-            ZWIFIOUT=wifi_out,
-            ZWWANIN=wwan_in,
-            ZWWANOUT=wwan_out,
-            ZWIREDIN=wired_in,
-            ZWIREDOUT=wired_out,
-        )
-
-    def delete_process(self, pk: int) -> None:
-        self.conn.execute("DELETE FROM ZPROCESS WHERE Z_PK = ?", (pk,))
 
 
 class CacheDb(SqliteBuilder):

@@ -80,6 +80,11 @@ INSERT INTO Z_PRIMARYKEY VALUES (2, 'Process', 0, 0);
 INSERT INTO Z_METADATA VALUES (1, 'C3B5E2F0-0000-4000-8000-00000000DA7A', NULL);
 """
 
+    # Whether this schema has ZPROCESS.ZFIRSTTIMESTAMP (older ones do not).
+    FIRST_TIMESTAMP = True
+    # ZLIVEUSAGE's counters (field names), written as 0 when a row does not give them.
+    COUNTERS: tuple[str, ...] = ("wifi_in", "wifi_out", "wwan_in", "wwan_out")
+
     def add_process(
         self,
         name: str,
@@ -90,29 +95,22 @@ INSERT INTO Z_METADATA VALUES (1, 'C3B5E2F0-0000-4000-8000-00000000DA7A', NULL);
         pk: int | None = None,
     ) -> int:
         pk = pk if pk is not None else self._next("Process")
-        self.insert(
-            "ZPROCESS",
-            Z_PK=pk,
-            Z_ENT=self.PROCESS_ENT,
-            Z_OPT=1,
-            ZFIRSTTIMESTAMP=cocoa(first),
-            ZTIMESTAMP=cocoa(last),
-            ZBUNDLENAME=bundle_id,
-            ZPROCNAME=name,
-        )
+        columns: dict[str, Any] = {
+            "Z_PK": pk,
+            "Z_ENT": self.PROCESS_ENT,
+            "Z_OPT": 1,
+            "ZTIMESTAMP": cocoa(last),
+            "ZBUNDLENAME": bundle_id,
+            "ZPROCNAME": name,
+        }
+        if self.FIRST_TIMESTAMP:
+            columns["ZFIRSTTIMESTAMP"] = cocoa(first)
+        self.insert("ZPROCESS", **columns)
         self._bump("Process", pk)
         return pk
 
-    def add_usage(
-        self,
-        process_pk: int,
-        *,
-        when: datetime,
-        wifi_in: float = 0.0,
-        wifi_out: float = 0.0,
-        wwan_in: float = 0.0,
-        wwan_out: float = 0.0,
-    ) -> int:
+    def add_usage(self, process_pk: int | None, *, when: datetime, **counters: float) -> int:
+        """A ZLIVEUSAGE row; counters by field name: wifi_in is ZWIFIIN, wired_out ZWIREDOUT."""
         pk = self._next("LiveUsage")
         self.insert(
             "ZLIVEUSAGE",
@@ -122,10 +120,10 @@ INSERT INTO Z_METADATA VALUES (1, 'C3B5E2F0-0000-4000-8000-00000000DA7A', NULL);
             ZKIND=0,
             ZHASPROCESS=process_pk,
             ZTIMESTAMP=cocoa(when),
-            ZWIFIIN=wifi_in,
-            ZWIFIOUT=wifi_out,
-            ZWWANIN=wwan_in,
-            ZWWANOUT=wwan_out,
+            **{
+                "Z" + name.replace("_", "").upper(): value
+                for name, value in {**dict.fromkeys(self.COUNTERS, 0.0), **counters}.items()
+            },
         )
         self._bump("LiveUsage", pk)
         return pk
@@ -150,28 +148,7 @@ class DataUsageDbWithoutFirstTimestamp(DataUsageDb):
     """An older ZPROCESS without ZFIRSTTIMESTAMP: the parser reads it and notes the gap."""
 
     SCHEMA = DataUsageDb.SCHEMA.replace("ZFIRSTTIMESTAMP TIMESTAMP, ", "")
-
-    def add_process(
-        self,
-        name: str,
-        *,
-        bundle_id: str | None = None,
-        first: datetime | None = None,
-        last: datetime | None = None,
-        pk: int | None = None,
-    ) -> int:
-        pk = pk if pk is not None else self._next("Process")
-        self.insert(
-            "ZPROCESS",
-            Z_PK=pk,
-            Z_ENT=self.PROCESS_ENT,
-            Z_OPT=1,
-            ZTIMESTAMP=cocoa(last),
-            ZBUNDLENAME=bundle_id,
-            ZPROCNAME=name,
-        )
-        self._bump("Process", pk)
-        return pk
+    FIRST_TIMESTAMP = False
 
 
 # --- com.apple.osanalytics.addaily.plist ---------------------------------------------------
