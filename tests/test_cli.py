@@ -10,6 +10,8 @@ COMMANDS = [
     ["scan"],
     ["demo"],
     ["decrypt-backup"],
+    ["report"],
+    ["selftest"],
     ["iocs", "update"],
     ["iocs", "list"],
     ["iocs", "check"],
