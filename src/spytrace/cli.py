@@ -187,7 +187,9 @@ def scan(
         redact=redact,
     )
     detected = api.check_request(request)  # an unusable input or output fails before feeds load
-    if detected.type == "ios_backup" and device is None:
+    # A MobileSync/Backup folder may hold several phones' backups (an archive with several
+    # is rare: the source names them in its error).
+    if detected.type == "ios_backup" and device is None and path.is_dir():
         request = replace(request, device=_choose_backup(path))
     feeds = api.load_indicators(request.iocs)
     _report_feed_problems(feeds, quiet)

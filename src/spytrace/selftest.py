@@ -29,8 +29,7 @@ from spytrace import api
 from spytrace.errors import FeedError
 from spytrace.iocs import feeds as feed_store
 from spytrace.iocs.indicator import key_of, kind_of_path
-from spytrace.iocs.loader import FeedFile, FeedSet, load_feeds
-from spytrace.iocs.loader import _read as read_feed_file
+from spytrace.iocs.loader import FeedFile, FeedSet, load_feeds, read_feed_file
 from spytrace.model import Artifact, Finding, FindingKind, Observable, Status
 from spytrace.scan import ScanResult
 from spytrace.sources.detect import Detected

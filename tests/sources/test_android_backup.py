@@ -69,7 +69,7 @@ def test_no_password_asks_the_prompt_then_refuses(tmp_path):
 
     with open_android_backup(path, SourceOptions(prompt=prompt), tmp_path / "s1") as source:
         assert len(list(source.files())) == 2
-    assert asked == ["Password of the encrypted Android backup b.ab: "]
+    assert asked == ["the encrypted Android backup b.ab"]
     with pytest.raises(PasswordRequired):
         open_android_backup(path, SourceOptions(), tmp_path / "s2")
 

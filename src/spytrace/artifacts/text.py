@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+
+from spytrace.model import Observable
 
 # A scheme'd URL, or a bare host with a dot and a letter-only TLD followed by a path or the end
 # of the word ("www.example.com", "evil.example/abc"). Bare hosts need a known-looking shape so
@@ -62,3 +65,29 @@ def urls_in(text: str | None) -> list[str]:
                 continue
         found.setdefault(url, None)
     return list(found)
+
+
+# A phone number as messaging and call databases store it: digits, maybe a leading +,
+# separators; short codes included. Group-chat ids ("chat1234...") and names are not.
+_PHONE = re.compile(r"\+?\d[\d ()./-]{2,}")
+
+
+def contact_observables(identifiers: Iterable[str | None]) -> tuple[Observable, ...]:
+    """Handles, addresses and mailto:/tel: URIs as email or phone observables, each once.
+
+    Messages, calls, calendar invitations and interaction logs all name their people so.
+    """
+    found: dict[Observable, None] = {}
+    for identifier in identifiers:
+        if not isinstance(identifier, str):
+            continue
+        value = identifier.strip()
+        scheme, colon, rest = value.partition(":")
+        if colon and scheme.lower() in ("mailto", "tel"):
+            value = rest.strip()
+        if "@" in value:
+            if " " not in value:
+                found.setdefault(Observable("email", value), None)
+        elif _PHONE.fullmatch(value):
+            found.setdefault(Observable("phone", value), None)
+    return tuple(found)

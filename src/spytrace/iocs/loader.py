@@ -149,7 +149,7 @@ def _load_file(
     modified = datetime.fromtimestamp(stat.st_mtime, UTC)
     default_malware = folder_malware.get(path.parent, path.parent.name or path.stem)
     try:
-        parsed = _read(path, data, default_malware)
+        parsed = read_feed_file(path, data, default_malware)
     except FeedError as exc:
         return _failed(path, feed, sha256, str(exc).removeprefix(f"{path}: "))
     if isinstance(parsed, Skipped):
@@ -162,7 +162,8 @@ def _load_file(
     return _index_file(path, feed, fmt, sha256, modified, content, index)
 
 
-def _read(path: Path, data: bytes, malware: str) -> tuple[str, FeedContent] | Skipped:
+def read_feed_file(path: Path, data: bytes, malware: str) -> tuple[str, FeedContent] | Skipped:
+    """One indicator file's format and content, or why it is no indicator file."""
     name = str(path)
     suffix = path.suffix.lower()
     if _is_stix_name(path) and (suffix != ".json" or stix.looks_like_stix(data)):

@@ -98,7 +98,9 @@ def decrypt_age(path: Path, options: SourceOptions, scratch: Path) -> Path:
     """The decrypted zip in `scratch`; WrongPassword when the key or passphrase does not fit."""
     secret = options.password
     if secret is None and options.prompt is not None:
-        secret = options.prompt(f"age identity file or passphrase for {path.name}: ")
+        secret = options.prompt(
+            f"the age-encrypted acquisition {path.name} (identity file or passphrase)"
+        )
     if not secret:
         raise PasswordRequired(
             f"{path.name}: encrypted with age; give the identity file or the passphrase"

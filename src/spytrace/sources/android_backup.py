@@ -30,7 +30,7 @@ def password_for(options: SourceOptions, label: str) -> str | None:
     if options.password is not None:
         return options.password
     if options.prompt is not None:
-        return options.prompt(f"Password of the encrypted Android backup {label}: ")
+        return options.prompt(f"the encrypted Android backup {label}")
     return None
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import msgspec
 
-from spytrace.artifacts.text import urls_in
+from spytrace.artifacts.text import contact_observables, urls_in
 from spytrace.artifacts.times import unix_time
 from spytrace.errors import EvidenceError
 from spytrace.model import Artifact, EvidenceFile, Observable, Record, fields_of, iso
@@ -117,7 +117,6 @@ def _record(
     message = f"{service} {'sent to' if outgoing else 'received from'} {address or 'unknown'}"
     if links := len(set(urls)):
         message += f", {links} link{'s' if links > 1 else ''}"
-    phones = [a.strip() for a in address.split(",") if a.strip() and "@" not in a]
     return Record(
         artifact=NAME,
         source=file.logical_path,
@@ -134,11 +133,7 @@ def _record(
                 **extra,
             }
         ),
-        observables=Observable.of(
-            url=urls,
-            phone=phones,
-            email=[a.strip() for a in address.split(",") if "@" in a],
-        ),
+        observables=Observable.of(url=urls) + contact_observables(address.split(",")),
         time_desc="Message sent" if outgoing else "Message received",
     )
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from spytrace.artifacts.ios import paths
 from spytrace.artifacts.sqlite import rows
-from spytrace.artifacts.text import urls_in
+from spytrace.artifacts.text import contact_observables, urls_in
 from spytrace.artifacts.times import cocoa_time
 from spytrace.model import Artifact, EvidenceFile, Observable, Record, fields_of, iso
 
@@ -88,11 +88,8 @@ def _record(
                 "unique_identifier": row["unique_identifier"],
             }
         ),
-        observables=Observable.of(
-            url=urls,
-            email=[email for _, email, _ in people],
-            phone=[phone for _, _, phone in people],
-        ),
+        observables=Observable.of(url=urls)
+        + contact_observables(value for _, email, phone in people for value in (email, phone)),
         time_desc="Event start",
     )
 

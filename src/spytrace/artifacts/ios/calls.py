@@ -8,6 +8,7 @@ from typing import Any
 
 from spytrace.artifacts.ios import paths
 from spytrace.artifacts.sqlite import rows, tables
+from spytrace.artifacts.text import contact_observables
 from spytrace.artifacts.times import cocoa_time
 from spytrace.model import Artifact, EvidenceFile, Observable, Record, fields_of
 
@@ -72,11 +73,7 @@ def _record(file: EvidenceFile, row: Any, others: list[str]) -> Record:
                 "unique_id": row["ZUNIQUE_ID"],
             }
         ),
-        observables=Observable.of(
-            email=[p for p in parties if "@" in p],
-            phone=[p for p in parties if "@" not in p],
-            app_id=row["ZSERVICE_PROVIDER"],
-        ),
+        observables=contact_observables(parties) + Observable.of(app_id=row["ZSERVICE_PROVIDER"]),
         time_desc="Call started",
     )
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from spytrace.artifacts.ios import paths
 from spytrace.artifacts.sqlite import columns, rows, tables
+from spytrace.artifacts.text import contact_observables
 from spytrace.artifacts.times import cocoa_time
 from spytrace.model import Artifact, EvidenceFile, Observable, Record, fields_of, iso
 
@@ -37,7 +38,6 @@ ORDER BY r.{interaction}
 """
 # ZDIRECTION as the APOLLO and MVT queries read it.
 DIRECTIONS = {0: "incoming", 1: "outgoing"}
-_PHONE = re.compile(r"\+?\d[\d ()./-]{2,}")
 
 Recipient = tuple[int, str | None, str | None]
 
@@ -110,31 +110,11 @@ def _record(file: EvidenceFile, row: Any, recipients: list[Recipient]) -> Record
                 "end": iso(cocoa_time(row["ZENDDATE"])),
             }
         ),
-        observables=Observable.of(
-            app_id=[row["ZBUNDLEID"], row["ZTARGETBUNDLEID"]],
-            email=[v for v in map(_email, identifiers) if v],
-            phone=[v for v in map(_phone, identifiers) if v],
-            url=row["ZCONTENTURL"],
-        ),
+        observables=Observable.of(app_id=[row["ZBUNDLEID"], row["ZTARGETBUNDLEID"]])
+        + contact_observables(identifiers)
+        + Observable.of(url=row["ZCONTENTURL"]),
         time_desc="Interaction started",
     )
-
-
-def _email(identifier: str | None) -> str | None:
-    value = _bare(identifier, "mailto:")
-    return value if value and "@" in value and " " not in value else None
-
-
-def _phone(identifier: str | None) -> str | None:
-    value = _bare(identifier, "tel:")
-    return value if value and _PHONE.fullmatch(value) else None
-
-
-def _bare(identifier: str | None, scheme: str) -> str | None:
-    if not isinstance(identifier, str):
-        return None
-    identifier = identifier.strip()
-    return identifier[len(scheme) :] if identifier.lower().startswith(scheme) else identifier
 
 
 ARTIFACT = Artifact(NAME, PATHS, parse)

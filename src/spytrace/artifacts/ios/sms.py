@@ -8,7 +8,7 @@ from spytrace.artifacts.ios import paths
 from spytrace.artifacts.ios.attributed_body import attributed_text
 from spytrace.artifacts.plist import loads_plist
 from spytrace.artifacts.sqlite import rows
-from spytrace.artifacts.text import urls_in
+from spytrace.artifacts.text import contact_observables, urls_in
 from spytrace.artifacts.times import cocoa_time
 from spytrace.errors import EvidenceError
 from spytrace.model import Artifact, EvidenceFile, Observable, Record, fields_of, iso
@@ -75,12 +75,7 @@ def parse(file: EvidenceFile) -> Iterator[Record]:
                     "guid": guid,
                 }
             ),
-            observables=Observable.of(
-                url=urls,
-                email=[i for i in ids if "@" in i],
-                # A group chat's identifier ("chat123...") is no phone number.
-                phone=[i for i in ids if i and "@" not in i and not i.startswith("chat")],
-            ),
+            observables=Observable.of(url=urls) + contact_observables(ids),
             time_desc="Message sent" if outgoing else "Message received",
         )
 
