@@ -26,7 +26,7 @@ from spytrace.model import Artifact, Check, Coverage, EvidenceFile, Finding, Rec
 from spytrace.outputs import findings_json
 from spytrace.outputs.files import make_private_dir
 from spytrace.outputs.jsonenc import loads
-from spytrace.outputs.records_jsonl import record_from_json
+from spytrace.outputs.records_jsonl import record_from_json, selected_lines
 from spytrace.outputs.timeline import write_timeline
 from spytrace.parallel import run_jobs
 from spytrace.plan import plan_files
@@ -151,13 +151,10 @@ def _read_back(
     output: Path, artifacts: Sequence[str], select: Mapping[str, Sequence[str]]
 ) -> Iterator[Record]:
     for name in artifacts:
-        wanted = [text.encode() for text in select.get(name, ())]
         path = output / "records" / f"{name}.jsonl"
         if path.exists():
-            with path.open("rb") as handle:
-                for line in handle:
-                    if not wanted or any(w in line for w in wanted):
-                        yield record_from_json(loads(line))
+            for line in selected_lines(path, select.get(name, ())):
+                yield record_from_json(loads(line))
 
 
 def _finalise(findings: list[Finding], hashes: dict[str, str]) -> tuple[Finding, ...]:

@@ -5,6 +5,8 @@ import pytest
 from spytrace.artifacts.ios import sms
 from spytrace.checks.sms_threat_notification import CHECK, check
 from spytrace.model import Evidence, Severity
+from spytrace.outputs.jsonenc import dumps, loads
+from spytrace.outputs.records_jsonl import record_from_json, record_to_json, selected_lines
 from spytrace.testkit.ios_comms import SmsDb, archived_text, cocoa_nanos
 
 WHEN = datetime(2024, 4, 10, 19, 0, tzinfo=UTC)
@@ -79,3 +81,18 @@ def test_quiet_on_ordinary_messages(tmp_path):
         {"text": ""},
     )
     assert list(check(sms.parse(db))) == []
+
+
+def test_the_selection_passes_every_alert_and_little_else(tmp_path):
+    texts = [OLD, NEW.upper(), "  " + NEW.lower(), "Look what I got: " + OLD, "lunch at one?"]
+    db = messages(tmp_path, *({"text": t} for t in texts))
+    records = list(sms.parse(db))
+    stored = tmp_path / "sms.jsonl"
+    stored.write_bytes(b"".join(dumps(record_to_json(r)) + b"\n" for r in records))
+
+    selected = [
+        record_from_json(loads(line)) for line in selected_lines(stored, CHECK.select["sms"])
+    ]
+
+    assert len(selected) == 4
+    assert list(check(selected)) == list(check(records))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from spytrace.model import (
@@ -41,6 +43,46 @@ def record_from_json(data: dict[str, Any]) -> Record:
         observables=tuple(Observable(o["kind"], o["value"]) for o in data.get("observables", [])),
         time_desc=data.get("time_desc", ""),
     )
+
+
+def selected_lines(path: Path, wanted: Sequence[str]) -> Iterator[bytes]:
+    """The lines of a records file holding one of `wanted` (ASCII case ignored), or all.
+
+    The file is read in large blocks, lower-cased and searched with bytes.find, so a
+    100,000-line listing costs C time, not a Python test per line (the re module steps
+    through every byte of a case-insensitive alternation, ten times slower). Ignoring case
+    only lets more lines through: a selection is a cheap first cut and the check still judges
+    each record.
+    """
+    needles = [w.lower().encode() for w in wanted]
+    with path.open("rb") as handle:
+        if not needles:
+            yield from handle
+            return
+        rest = b""
+        while chunk := handle.read(_BLOCK):
+            block = rest + chunk
+            cut = block.rfind(b"\n") + 1
+            rest = block[cut:]
+            yield from _holding(block[:cut], needles)
+        yield from _holding(rest, needles)
+
+
+_BLOCK = 8 << 20
+
+
+def _holding(block: bytes, needles: list[bytes]) -> Iterator[bytes]:
+    lowered = block.lower()
+    starts: set[int] = set()
+    for needle in needles:
+        at = lowered.find(needle)
+        while at >= 0:
+            starts.add(lowered.rfind(b"\n", 0, at) + 1)
+            end = lowered.find(b"\n", at)
+            at = lowered.find(needle, end) if end >= 0 else -1
+    for start in sorted(starts):
+        end = block.find(b"\n", start)
+        yield block[start : end if end >= 0 else len(block)]
 
 
 def finding_to_json(finding: Finding) -> dict[str, Any]:

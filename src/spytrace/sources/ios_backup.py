@@ -14,6 +14,7 @@ written into the input: decrypted files, WAL pairs and archive members go to `sc
 
 from __future__ import annotations
 
+import os
 import plistlib
 import re
 import sqlite3
@@ -113,10 +114,12 @@ class _FolderStore:
 
     def stored_names(self) -> set[str]:
         names: set[str] = set()
-        with suppress(OSError):
-            for entry in self.root.iterdir():
-                if len(entry.name) == 2 and entry.is_dir() and not entry.is_symlink():
-                    names.update(f"{entry.name}/{child.name}" for child in entry.iterdir())
+        with suppress(OSError), os.scandir(self.root) as entries:
+            for entry in entries:
+                if len(entry.name) == 2 and entry.is_dir(follow_symlinks=False):
+                    prefix = entry.name + "/"
+                    # Names only: a Path per stored file costs more than the listing itself.
+                    names.update(prefix + child for child in os.listdir(entry.path))  # noqa: PTH208
                 elif entry.is_file():
                     names.add(entry.name)
         return names
@@ -188,6 +191,7 @@ class IosBackup:
         self._lock = threading.Lock()
         self._problems: list[str] = []
         self._missing_checked = False
+        self._unstored: list[str] | None = None  # listed files not stored, once files() ran
         self._input_sha256: str | None = None
         self._opened: dict[str, tuple[Path, str | None, bool, tuple[str, ...]]] = {}
         self._unlocked: UnlockedKeybag | None = None
@@ -281,12 +285,20 @@ class IosBackup:
         for name in METADATA_FILES:
             if name == MANIFEST_DB or self._store.local(name) is not None:
                 yield name
+        # The same pass notes which listed files are not stored, for problems(): Manifest.db
+        # is read once however large.
+        present = self._store.stored_names()
+        unstored: list[str] = []
         previous = None
         for row in self.rows(flags=FLAG_FILE, blobs=False):
             logical = row.logical_path
             if logical != previous:
                 yield logical
             previous = logical
+            file_id = row.file_id
+            if f"{file_id[:2]}/{file_id}" not in present and file_id not in present:
+                unstored.append(logical)
+        self._unstored = unstored
 
     def open(self, logical_path: str) -> EvidenceFile:
         with self._lock:
@@ -481,16 +493,15 @@ class IosBackup:
         return path
 
     def _missing_line(self) -> str | None:
-        present = self._store.stored_names()
+        if self._unstored is None:
+            for _ in self.files():
+                pass
         missing: list[str] = []
-        for row in self.rows(flags=FLAG_FILE, blobs=False):
-            file_id = row.file_id
-            if f"{file_id[:2]}/{file_id}" in present or file_id in present:
-                continue
-            full = self.row(row.logical_path)
+        for logical_path in self._unstored or ():
+            full = self.row(logical_path)
             if full is not None and full.blob is not None and _empty_record(full):
                 continue  # an empty file need not be stored
-            missing.append(row.logical_path)
+            missing.append(logical_path)
         if not missing:
             return None
         shown = ", ".join(missing[:_MISSING_EXAMPLES])
