@@ -224,3 +224,54 @@ def test_a_plist_written_by_plistlib_reads_the_same_both_ways():
     blob = plistlib.dumps(archive, fmt=plistlib.FMT_BINARY)
     assert _decode_lazily(blob) == _decode_fully(blob)
     assert _decode_lazily(blob).relative_path == "Library/a b/ünïcode.txt"
+
+
+def _row(path="Library/SMS/sms.db", **values):
+    fields = {
+        "inode": 7, "uid": 501, "gid": 501, "modified": 1700000000, "status_changed": 1700000001,
+        "birth": 1600000000, "size": 1234, "protection_class": 3, "mode": 0o100644,
+    }  # fmt: skip
+    fields.update(values)
+    return mbfile_blob(path, **fields)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"encryption_key": bytes(range(44)), "xattrs": {"com.apple.x": b"\x01\x02"}},
+        {"target": "../elsewhere", "mode": 0o120755},
+        {},
+    ],
+)
+def test_rows_of_one_layout_read_from_the_plan_give_each_row_its_own_values(extra):
+    from spytrace.formats import mbfile
+
+    mbfile._PLANS.clear()
+    first = _row(**extra)
+    decode_mbfile(first)
+    assert len(mbfile._PLANS) == 1
+    # Same layout (same widths, same offsets), other values and a path of the same length.
+    changed = dict(extra, inode=9, modified=1700000999, size=4321, birth=1600000555)
+    if "encryption_key" in changed:
+        changed["encryption_key"] = bytes(range(1, 45))
+    second = _row("Library/SMS/xyz.db", **changed)
+
+    record = decode_mbfile(second)
+
+    assert len(mbfile._PLANS) == 1  # read through the first row's plan
+    assert record == mbfile._decode_fully(second)
+    assert (record.relative_path, record.inode, record.size) == ("Library/SMS/xyz.db", 9, 4321)
+
+
+def test_a_row_differing_outside_its_values_is_walked_again():
+    from spytrace.formats import mbfile
+
+    mbfile._PLANS.clear()
+    decode_mbfile(_row())
+    # uid and gid equal are one integer object; apart they are two, so the layout differs.
+    apart = _row(gid=20)
+    renamed = _row().replace(b"ProtectionClass", b"ProtectionKlass")
+
+    assert decode_mbfile(apart) == mbfile._decode_fully(apart)
+    assert decode_mbfile(apart).gid == 20
+    assert decode_mbfile(renamed).protection_class == 0  # not read as the known key

@@ -220,3 +220,16 @@ def test_or_joined_pattern_matches_each_value_and_keeps_the_pattern(tmp_path):
     feeds = load_feeds([path])
     [match] = feeds.index.match(Observable("domain", "two.example"))
     assert match.indicator.pattern == pattern
+
+
+def test_an_indicator_added_after_lookups_is_matched():
+    index = IndicatorIndex()
+    index.add("domain", "evil.com", "evil.com", "domain:evil.com", ORIGIN)
+    assert hits(index, "email", "spy@mail.example") == []
+    assert hits(index, "domain", "other.example") == []
+
+    index.add("email", "spy@mail.example", "spy@mail.example", "email:x", ORIGIN)
+    index.add("domain", "other.example", "other.example", "domain:y", ORIGIN)
+
+    assert hits(index, "email", "spy@mail.example") == ["spy@mail.example"]
+    assert hits(index, "domain", "other.example") == ["other.example"]

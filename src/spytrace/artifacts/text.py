@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -79,15 +80,20 @@ def contact_observables(identifiers: Iterable[str | None]) -> tuple[Observable, 
     """
     found: dict[Observable, None] = {}
     for identifier in identifiers:
-        if not isinstance(identifier, str):
-            continue
-        value = identifier.strip()
-        scheme, colon, rest = value.partition(":")
-        if colon and scheme.lower() in ("mailto", "tel"):
-            value = rest.strip()
-        if "@" in value:
-            if " " not in value:
-                found.setdefault(Observable("email", value), None)
-        elif _PHONE.fullmatch(value):
-            found.setdefault(Observable("phone", value), None)
+        if isinstance(identifier, str) and identifier:
+            observable = _contact(identifier)
+            if observable is not None:
+                found.setdefault(observable, None)
     return tuple(found)
+
+
+# A database names the same few people on thousands of rows: each handle is read once.
+@functools.lru_cache(maxsize=4096)
+def _contact(identifier: str) -> Observable | None:
+    value = identifier.strip()
+    scheme, colon, rest = value.partition(":")
+    if colon and scheme.lower() in ("mailto", "tel"):
+        value = rest.strip()
+    if "@" in value:
+        return Observable("email", value) if " " not in value else None
+    return Observable("phone", value) if _PHONE.fullmatch(value) else None

@@ -15,9 +15,10 @@ import stat
 import struct
 import sys
 from array import array
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import itemgetter
 from types import MappingProxyType
 from typing import Any
 
@@ -97,8 +98,18 @@ def _decode_lazily(blob: bytes) -> MBFile:
 
     It handles the archives BackupAgent2 writes (one-byte references, offsets of one or
     two bytes); anything else raises and `decode_mbfile` falls back to plistlib.
+
+    The rows of one backup share a few layouts: the same objects at the same offsets, only
+    the numbers and texts differ. The first row of a layout is walked and leaves a plan (where
+    each value lies, and every other byte as it was); a later row whose offset table is the
+    same and whose every byte outside the values matches the plan is read from it directly,
+    twice as fast again, and exactly as the walk would read it.
     """
     offset_size, ref_size, count, top, table = _TRAILER.unpack_from(blob, len(blob) - 32)
+    layout = blob[table:]
+    plan = _PLANS.get(layout)
+    if plan is not None and b"".join([blob[a:b] for a, b in plan.segments]) == plan.structure:
+        return _build(blob, plan)
     if ref_size != 1 or offset_size not in (1, 2) or not blob.startswith(b"bplist00"):
         raise ValueError("not the usual MBFile archive layout")
     if offset_size == 1:
@@ -109,11 +120,70 @@ def _decode_lazily(blob: bytes) -> MBFile:
             offsets.byteswap()
     if len(offsets) != count:
         raise ValueError("offset table cut short")
+    plan = _plan(blob, table, _slots(blob, offsets, top))
+    # The class name must be part of what every row of the plan repeats.
+    if len(_PLANS) < _MAX_PLANS and b"MBFile" in plan.structure:
+        _PLANS[layout] = plan
+    return _build(blob, plan)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    structure: bytes  # every byte before the offset table outside the values, joined
+    segments: tuple[tuple[int, int], ...]  # where those bytes lie
+    numbers: struct.Struct  # every integer in one read
+    number_keys: tuple[bytes, ...]
+    number_at: Callable[[tuple[int, ...]], tuple[int, ...]]  # each key's value in the read
+    pointed: tuple[_Slot, ...]
+
+
+# (MBFile key, what the bytes hold, start, end) of one value in the archive.
+_Slot = tuple[bytes, int, int, int]
+_UNSIGNED, _SIGNED, _ASCII, _UTF16, _DATA, _NULL = range(6)
+_INT_CODES = {(1, _UNSIGNED): "B", (2, _UNSIGNED): "H", (4, _UNSIGNED): "I", (8, _SIGNED): "q"}
+_PLANS: dict[bytes, _Plan] = {}
+_MAX_PLANS = 4096
+
+
+def _plan(blob: bytes, table: int, slots: tuple[_Slot, ...]) -> _Plan:
+    segments, at = [], 0
+    for _, _, start, stop in sorted(slots, key=lambda slot: slot[2]):
+        segments.append((at, start))
+        at = max(at, stop)
+    segments.append((at, table))
+    # Equal integers are one object in a binary plist: two keys may share a value.
+    places = sorted({(start, stop, kind) for _, kind, start, stop in slots if kind <= _SIGNED})
+    layout, at = [">"], 0
+    for start, stop, kind in places:
+        layout.append(f"{start - at}x{_INT_CODES[stop - start, kind]}")
+        at = stop
+    number_slots = [slot for slot in slots if slot[1] <= _SIGNED]
+    place_of = {place: i for i, place in enumerate(places)}
+    indexes = [place_of[start, stop, kind] for _, kind, start, stop in number_slots]
+    return _Plan(
+        structure=b"".join([blob[a:b] for a, b in segments]),
+        segments=tuple(segments),
+        numbers=struct.Struct("".join(layout)),
+        number_keys=tuple(slot[0] for slot in number_slots),
+        number_at=_picker(indexes),
+        pointed=tuple(slot for slot in slots if slot[1] > _SIGNED),
+    )
+
+
+def _picker(indexes: list[int]) -> Callable[[tuple[int, ...]], tuple[int, ...]]:
+    if len(indexes) > 1:
+        return itemgetter(*indexes)
+    # itemgetter of one index gives the value itself, not a tuple of one.
+    only = indexes[0]
+    return lambda values: (values[only],)
+
+
+def _slots(blob: bytes, offsets: bytes | array[int], top: int) -> tuple[_Slot, ...]:
+    """Where the MBFile's numbers and pointed objects lie, found by walking the archive."""
     top_refs = _dict_refs(blob, offsets, top)
     objects = _array_refs(blob, offsets, top_refs[b"$objects"])
     root_uid = _uid(blob, offsets, _dict_refs(blob, offsets, top_refs[b"$top"])[b"root"])
-    numbers: dict[bytes, int] = {}
-    pointed: dict[bytes, object] = {}
+    slots: list[_Slot] = []
     for key, ref in _dict_refs(blob, offsets, objects[root_uid]).items():
         if key in _NUMBERS:
             at = offsets[ref]
@@ -121,13 +191,49 @@ def _decode_lazily(blob: bytes) -> MBFile:
             if marker >> 4 != 0x1:
                 raise ValueError("expected an integer")
             width = 1 << (marker & 0x0F)
-            numbers[key] = int.from_bytes(blob[at + 1 : at + 1 + width], "big", signed=width >= 8)
+            if width > 8:
+                raise ValueError("a 128-bit integer")
+            slots.append((key, _SIGNED if width == 8 else _UNSIGNED, at + 1, at + 1 + width))
         elif key in _POINTED:
             uid = _uid(blob, offsets, ref)
-            pointed[key] = None if uid == 0 else _object(blob, offsets, objects[uid])
+            slots.append(
+                (key, _NULL, 0, 0) if uid == 0 else _object_slot(blob, offsets, key, objects[uid])
+            )
     # MBFile's own keys stand for its class name, which would cost another lookup per row.
-    if b"LastModified" not in numbers or b"MBFile" not in blob:
+    if not any(slot[0] == b"LastModified" for slot in slots) or b"MBFile" not in blob:
         raise ValueError("not an MBFile")
+    return tuple(slots)
+
+
+def _object_slot(blob: bytes, offsets: bytes | array[int], key: bytes, ref: int) -> _Slot:
+    """A string or data object, or the NS.data / NS.string an NSData / NSString wraps."""
+    kind, length, at = _head(blob, offsets, ref)
+    if kind == 0x5:
+        return key, _ASCII, at, at + length
+    if kind == 0x6:
+        return key, _UTF16, at, at + 2 * length
+    if kind == 0x4:
+        return key, _DATA, at, at + length
+    if kind == 0xD:
+        inner = _dict_refs(blob, offsets, ref)
+        wrapped = inner.get(b"NS.data", inner.get(b"NS.string"))
+        return (key, _NULL, 0, 0) if wrapped is None else _object_slot(blob, offsets, key, wrapped)
+    raise ValueError("expected a string or data")
+
+
+def _build(blob: bytes, plan: _Plan) -> MBFile:
+    values = plan.number_at(plan.numbers.unpack_from(blob))
+    numbers = dict(zip(plan.number_keys, values, strict=True))
+    pointed: dict[bytes, object] = {}
+    for key, kind, start, end in plan.pointed:
+        if kind == _ASCII:
+            pointed[key] = blob[start:end].decode("ascii")
+        elif kind == _UTF16:
+            pointed[key] = blob[start:end].decode("utf-16-be")
+        elif kind == _DATA:
+            pointed[key] = blob[start:end]
+        else:
+            pointed[key] = None
     key_class, wrapped_key = _split_key(pointed.get(b"EncryptionKey"))
     target, digest = pointed.get(b"Target"), pointed.get(b"Digest")
     return MBFile(
@@ -168,15 +274,7 @@ def _dict_refs(blob: bytes, offsets: bytes | array[int], ref: int) -> dict[bytes
     kind, length, at = _head(blob, offsets, ref)
     if kind != 0xD:
         raise ValueError("expected a dictionary")
-    keys = blob[at : at + length]
-    # Every row of a backup repeats the same few dictionary shapes: the same key objects at
-    # the same indexes. Names are read once per shape; each row checks its last key still
-    # reads the same before the names are trusted.
-    names = _SHAPES.get(keys)
-    if names is None or (keys and _key_name(blob, offsets, keys[-1]) != names[-1]):
-        names = tuple(_key_name(blob, offsets, key) for key in keys)
-        if len(_SHAPES) < _MAX_SHAPES:
-            _SHAPES[keys] = names
+    names = [_key_name(blob, offsets, key) for key in blob[at : at + length]]
     return dict(zip(names, blob[at + length : at + 2 * length], strict=True))
 
 
@@ -194,10 +292,6 @@ def _key_name(blob: bytes, offsets: bytes | array[int], key: int) -> bytes:
     return blob[key_at : key_at + key_length]
 
 
-_SHAPES: dict[bytes, tuple[bytes, ...]] = {}
-_MAX_SHAPES = 256
-
-
 def _array_refs(blob: bytes, offsets: bytes | array[int], ref: int) -> bytes:
     kind, length, at = _head(blob, offsets, ref)
     if kind != 0xA:
@@ -210,29 +304,6 @@ def _uid(blob: bytes, offsets: bytes | array[int], ref: int) -> int:
     if kind != 0x8:
         raise ValueError("expected a UID")
     return int.from_bytes(blob[at : at + length + 1], "big")
-
-
-def _text_at(blob: bytes, offsets: bytes | array[int], ref: int) -> str:
-    kind, length, at = _head(blob, offsets, ref)
-    if kind == 0x5:
-        return blob[at : at + length].decode("ascii")
-    if kind == 0x6:
-        return blob[at : at + 2 * length].decode("utf-16-be")
-    raise ValueError("expected a string")
-
-
-def _object(blob: bytes, offsets: bytes | array[int], ref: int) -> object:
-    """A string or data object, or the NS.data / NS.string an NSData / NSString wraps."""
-    kind, length, at = _head(blob, offsets, ref)
-    if kind in (0x5, 0x6):
-        return _text_at(blob, offsets, ref)
-    if kind == 0x4:
-        return blob[at : at + length]
-    if kind == 0xD:
-        inner = _dict_refs(blob, offsets, ref)
-        wrapped = inner.get(b"NS.data", inner.get(b"NS.string"))
-        return None if wrapped is None else _object(blob, offsets, wrapped)
-    raise ValueError("expected a string or data")
 
 
 def _decode_fully(blob: bytes) -> MBFile:

@@ -57,6 +57,7 @@ class IndicatorIndex:
 
     def _reset_cache(self) -> None:
         self._looked_up = False
+        self._hittable: dict[str, bool] = {}  # observable kind -> an indicator could hit it
         self._lookup = lru_cache(maxsize=_LOOKUP_CACHE)(self._match_uncached)
 
     def __len__(self) -> int:
@@ -126,11 +127,15 @@ class IndicatorIndex:
 
     def match(self, observable: Observable) -> tuple[Match, ...]:
         """Every indicator the observable hits, in the order their feeds were loaded."""
-        tables = _TABLES_READ.get(observable.kind, ())
-        if not any(table in self._tables for table in tables):
+        kind = observable.kind
+        hittable = self._hittable.get(kind)
+        if hittable is None:
+            tables = _TABLES_READ.get(kind, ())
+            hittable = self._hittable[kind] = any(table in self._tables for table in tables)
+            self._looked_up = True  # an indicator added later must clear this answer too
+        if not hittable:
             return ()  # no indicator of a kind this observable could hit: skip normalising
-        self._looked_up = True
-        return self._lookup(observable.kind, observable.value)
+        return self._lookup(kind, observable.value)
 
     def _match_uncached(self, kind: str, value: str) -> tuple[Match, ...]:
         return tuple(_MATCHERS[kind](self, value))
@@ -191,6 +196,10 @@ class IndicatorIndex:
         if host is None:
             yield from self._ip(value)
             return
+        yield from self._host(host)
+
+    def _host(self, host: str) -> Iterator[Match]:
+        """A host in normal form and every parent domain of it."""
         # evil.com matches a.evil.com but never notevil.com: only whole labels are dropped.
         table = self._tables.get("domain")
         if not table:
@@ -212,9 +221,10 @@ class IndicatorIndex:
                 yield Match(indicator, address)
 
     def _url(self, value: str) -> Iterator[Match]:
-        link = normalize.url(value)
-        if link is None:
+        parts = normalize.url_and_host(value)
+        if parts is None:
             return
+        link, host = parts
         # Feeds and messages both write links without a scheme; such a link stands for the
         # same resource over http and https.
         if "://" not in link:
@@ -226,11 +236,10 @@ class IndicatorIndex:
         for candidate in candidates:
             for indicator in self._get("url", candidate):
                 yield Match(indicator, candidate)
-        host = normalize.url_host(link)
         if host[-1:].isdigit() or ":" in host:  # normal forms: an address ends in a digit
             yield from self._ip(host)
         else:
-            yield from self._domain(host)
+            yield from self._host(host)
 
     def _email(self, value: str) -> Iterator[Match]:
         address = normalize.email(value)

@@ -41,8 +41,9 @@ def ip(text: str) -> str | None:
     return str(address)
 
 
-def url(text: str) -> str | None:
-    """scheme://host[:port]/path?query, with case, default port and trailing slash evened out.
+def url_and_host(text: str) -> tuple[str, str] | None:
+    """scheme://host[:port]/path?query, with case, default port and trailing slash evened out,
+    and its host in normal form (no port, no brackets).
 
     A URL written without a scheme (`evil.com/x` in a message) keeps none: the matcher looks it
     up under http and https both. Parsed by hand rather than with urlsplit: this runs once
@@ -69,23 +70,19 @@ def url(text: str) -> str | None:
     host = (ip(host) if ":" in host or host[-1:].isdigit() else domain(host)) or ""
     if not host:
         return None
-    if ":" in host:
-        host = f"[{host}]"
+    netloc = f"[{host}]" if ":" in host else host
     if port_text and int(port_text) != _DEFAULT_PORTS.get(scheme):
-        host = f"{host}:{int(port_text)}"
+        netloc = f"{netloc}:{int(port_text)}"
     path, _, query = tail.partition("?")
     path = path.rstrip("/")
     query = f"?{query}" if query else ""
-    return f"{scheme}://{host}{path}{query}" if scheme else f"{host}{path}{query}"
+    link = f"{scheme}://{netloc}{path}{query}" if scheme else f"{netloc}{path}{query}"
+    return link, host
 
 
-def url_host(normal_url: str) -> str:
-    """The host of a URL already in normal form (no port, no brackets)."""
-    rest = normal_url.split("://", 1)[-1]
-    host = rest.split("/", 1)[0].split("?", 1)[0]
-    if host.startswith("["):
-        return host[1 : host.index("]")]
-    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+def url(text: str) -> str | None:
+    parts = url_and_host(text)
+    return parts[0] if parts else None
 
 
 def email(text: str) -> str | None:

@@ -34,6 +34,7 @@ COLUMNS = (
     "ioc",
 )
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MAX_CELLS = 4096
 
 
 class TimelineWriter:
@@ -44,6 +45,7 @@ class TimelineWriter:
         self.buffer: list[bytes] = []
         self.runs: list[Path] = []
         self.count = 0
+        self._cells: dict[str, str] = {}  # CSV cells of the texts every row repeats
 
     def add(self, record: Record, ioc: str = "") -> None:
         moment = record.time
@@ -52,29 +54,42 @@ class TimelineWriter:
         delta = moment - _EPOCH
         micros = (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
         description = record.time_desc or "Event time"
+        artifact, source, locator, message = (
+            record.artifact, record.source, record.locator, record.message
+        )  # fmt: skip
         row = {
             "datetime": moment,  # msgspec writes it as iso() would
             "timestamp": micros,
             "timestamp_desc": description,
-            "message": record.message,
-            "artifact": record.artifact,
-            "source": record.source,
-            "locator": record.locator,
+            "message": message,
+            "artifact": artifact,
+            "source": source,
+            "locator": locator,
             "ioc": ioc,
         }
         # The key orders by time, then by where the event is, so equal times sort the same way
         # in every run (deterministic output).
-        key = f"{micros:018d}\x1f{record.artifact}\x1f{record.source}\x1f{record.locator}"
-        # The CSV line is made here, where runs go on in parallel, not in the final merge.
+        key = f"{micros:018d}\x1f{artifact}\x1f{source}\x1f{locator}"
+        # The CSV line is made here, where runs go on in parallel, not in the final merge. An
+        # artifact's name, source and descriptions repeat on every row: quoted once each.
+        cells = self._cells
         line = ",".join(
-            (iso(moment) or "", str(micros), _cell(description), _cell(record.message),
-             _cell(record.artifact), _cell(record.source), _cell(record.locator), _cell(ioc))
+            (iso(moment) or "", str(micros), cells.get(description) or self._cell(description),
+             _cell(message), cells.get(artifact) or self._cell(artifact),
+             cells.get(source) or self._cell(source), _cell(locator),
+             cells.get(ioc) or self._cell(ioc))
         ).encode().replace(_SEPARATOR, b" ") + b"\n"  # fmt: skip
         safe_key = key.encode().replace(b"\x00", b"").replace(_SEPARATOR, b"")
         self.buffer.append(safe_key + b"\x00" + dumps(row) + b"\x00" + line)
         self.count += 1
         if len(self.buffer) >= self.run_rows:
             self._spill()
+
+    def _cell(self, text: str) -> str:
+        cell = _cell(text)
+        if len(self._cells) < _MAX_CELLS:  # a source per row (a file listing) must not pile up
+            self._cells[text] = cell
+        return cell
 
     def _spill(self) -> None:
         self.buffer.sort()
