@@ -55,6 +55,7 @@ FLAG_FILE, FLAG_DIRECTORY, FLAG_SYMLINK = 1, 2, 4
 _FILE_ID = re.compile(r"[0-9a-fA-F]{40}")
 _MAX_PLIST_BYTES = 64 << 20
 _MISSING_EXAMPLES = 10
+_ORDER = "ORDER BY domain, relativePath"
 _EMPTY = "empty"  # stands for a zero-length file the backup lists but did not store
 
 
@@ -290,12 +291,13 @@ class IosBackup:
         present = self._store.stored_names()
         unstored: list[str] = []
         previous = None
-        for row in self.rows(flags=FLAG_FILE, blobs=False):
-            logical = row.logical_path
+        listed = "SELECT fileID, domain, relativePath FROM Files WHERE flags = ?"
+        for file_id, domain, relative in self._query(f"{listed} {_ORDER}", (FLAG_FILE,)):
+            logical = f"{domain or ''}/{relative or ''}"
             if logical != previous:
                 yield logical
             previous = logical
-            file_id = row.file_id
+            file_id = str(file_id or "")
             if f"{file_id[:2]}/{file_id}" not in present and file_id not in present:
                 unstored.append(logical)
         self._unstored = unstored
@@ -353,23 +355,23 @@ class IosBackup:
         """Manifest.db rows in (domain, relativePath) order, read on their own connection."""
         column = "file" if blobs else "NULL"
         where = "WHERE flags = ?" if flags is not None else ""
-        sql = (
-            f"SELECT fileID, domain, relativePath, flags, {column} FROM Files {where} "  # noqa: S608
-            "ORDER BY domain, relativePath"
-        )
+        sql = f"SELECT fileID, domain, relativePath, flags, {column} FROM Files {where} {_ORDER}"  # noqa: S608 - literals only
+        params: tuple[int, ...] = (flags,) if flags is not None else ()
+        for file_id, domain, relative, row_flags, blob in self._query(sql, params):
+            yield ManifestRow(
+                str(file_id or ""),
+                str(domain or ""),
+                str(relative or ""),
+                int(row_flags or 0),
+                bytes(blob) if blob is not None else None,
+            )
+
+    def _query(self, sql: str, params: tuple[int, ...]) -> Iterator[tuple[Any, ...]]:
         uri = f"file:{quote(str(self._index_path))}?mode=ro&immutable=1"
         with closing(sqlite3.connect(uri, uri=True)) as conn:
             conn.text_factory = lambda b: b.decode("utf-8", "replace")
-            params: tuple[int, ...] = (flags,) if flags is not None else ()
             try:
-                for file_id, domain, relative, row_flags, blob in conn.execute(sql, params):
-                    yield ManifestRow(
-                        str(file_id or ""),
-                        str(domain or ""),
-                        str(relative or ""),
-                        int(row_flags or 0),
-                        bytes(blob) if blob is not None else None,
-                    )
+                yield from conn.execute(sql, params)
             except sqlite3.DatabaseError as exc:
                 self._problems.append(f"Manifest.db damaged part-way through the file list: {exc}")
 
