@@ -26,7 +26,6 @@ from spytrace.outputs import summary
 from spytrace.outputs.jsonenc import dumps, dumps_pretty
 from spytrace.sources.ios_backup import find_backups
 from spytrace.sources.ios_backup_decrypt import decrypt_backup
-from spytrace.testkit import demo as demo_scenario
 
 PASSWORD_ENV = "SPYTRACE_BACKUP_PASSWORD"  # noqa: S105 - a variable name, not a secret
 
@@ -278,6 +277,8 @@ def demo(
     Everything is made here, offline: the backup (real Apple formats), the indicators it is
     checked against, and the scan's outputs."""
     _setup_logging(False, False, False)
+    from spytrace.testkit import demo as demo_scenario  # the builders: only the demo needs them
+
     scenario = demo_scenario.build(output, force)
     err.print(
         f"Built {scenario.path} (encrypted, password {demo_scenario.PASSWORD!r}) with "

@@ -12,7 +12,7 @@ import contextlib
 import multiprocessing
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -85,3 +85,22 @@ def _size(job: Job) -> int:
 
 def _can_fork() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+class Background:
+    """A function run in a forked process beside the caller's own work; inline without fork."""
+
+    def __init__(self, work: Callable[..., object], *args: object) -> None:
+        self._process: multiprocessing.process.BaseProcess | None = None
+        if _can_fork():
+            self._process = multiprocessing.get_context("fork").Process(target=work, args=args)
+            self._process.start()
+        else:
+            work(*args)
+
+    def wait(self, what: str) -> None:
+        if self._process is None:
+            return
+        self._process.join()
+        if self._process.exitcode != 0:
+            raise OSError(f"{what} failed (exit code {self._process.exitcode})")

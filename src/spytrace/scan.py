@@ -28,7 +28,7 @@ from spytrace.outputs.files import make_private_dir
 from spytrace.outputs.jsonenc import loads
 from spytrace.outputs.records_jsonl import record_from_json, selected_lines
 from spytrace.outputs.timeline import write_timeline
-from spytrace.parallel import run_jobs
+from spytrace.parallel import Background, run_jobs
 from spytrace.plan import plan_files
 from spytrace.sources.base import Source
 
@@ -106,6 +106,13 @@ def scan(
     for job_result in results:
         for key, value in job_result.device.items():
             device.setdefault(key, value)
+    # The timeline is merged in another process while the checks run here.
+    merge = Background(
+        write_timeline,
+        [run for r in results for run in r.timeline_runs],
+        output / "timeline.csv",
+        output / "timeline.jsonl",
+    )
     parsed = {c.artifact for c in coverage if c.records}
     for check in checks:
         if not parsed.intersection(check.reads):
@@ -113,11 +120,7 @@ def scan(
         for finding in check.run(_read_back(output, check.reads, check.select)):
             found.append(replace(finding, rule=finding.rule or check.name))
     findings = _finalise(found, file_hashes)
-    write_timeline(
-        [run for r in results for run in r.timeline_runs],
-        output / "timeline.csv",
-        output / "timeline.jsonl",
-    )
+    merge.wait("writing the timeline")
     result = ScanResult(
         output=output,
         findings=findings,
