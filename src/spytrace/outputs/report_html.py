@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from importlib import resources
+from itertools import islice
 from pathlib import Path, PurePath
 from typing import IO, Any
 
@@ -117,7 +118,7 @@ class _Where(msgspec.Struct):
     message: str = ""
 
 
-_decode_row = msgspec.json.Decoder(_Row)
+_decode_rows = msgspec.json.Decoder(list[_Row])
 _decode_where = msgspec.json.Decoder(_Where)
 
 
@@ -582,24 +583,26 @@ def _read_timeline(
         return data
     artifacts: dict[str, int] = {}
     iocs: dict[str, int] = {"": 0}
-    rows: list[_Row] = []
+    cited_locators = {locator for _, _, locator in wanted}
     with path.open("rb") as handle:
-        for line in handle:
-            if not line.strip():
-                continue
-            row = _decode_row.decode(line)
-            key = (row.artifact, row.source, row.locator)
-            if key in wanted:
-                data.cited.setdefault(key, (row.timestamp_desc, row.message))
-            rows.append(row)
-            if len(rows) >= chunk_rows:
-                _add_chunk(data, rows, spool, artifacts, iocs)
-                rows = []
-    if rows:
-        _add_chunk(data, rows, spool, artifacts, iocs)
+        # A chunk's lines are decoded in one call, as one JSON array.
+        while lines := [line for line in islice(handle, chunk_rows) if line.strip()]:
+            rows = _decode_rows.decode(b"[" + b",".join(lines) + b"]")
+            for row in [r for r in rows if r.locator in cited_locators]:
+                key = (row.artifact, row.source, row.locator)
+                if key in wanted:
+                    data.cited.setdefault(key, (row.timestamp_desc, row.message))
+            _add_chunk(data, rows, spool, artifacts, iocs)
     data.artifacts = list(artifacts)
     data.iocs = list(iocs)
     return data
+
+
+def _numbered(values: list[str], numbers: dict[str, int]) -> list[int]:
+    """Each value as its number in `numbers`, new values numbered on from the last."""
+    for value in dict.fromkeys(values):
+        numbers.setdefault(value, len(numbers))
+    return [numbers[v] for v in values]
 
 
 def _add_chunk(
@@ -611,35 +614,26 @@ def _add_chunk(
 ) -> None:
     sources: dict[str, int] = {}
     descs: dict[str, int] = {}
-    times: list[int] = []
-    art_column: list[int] = []
-    ioc_column: list[int] = []
-    counts: Counter[int] = Counter()
-    previous = t0 = rows[0].timestamp // 1000
-    for row in rows:
-        ms = row.timestamp // 1000
-        times.append(ms - previous)
-        previous = ms
-        art = artifacts.setdefault(row.artifact, len(artifacts))
-        art_column.append(art)
-        counts[art] += 1
-        data.days[(ms // _DAY_MS, art)] += 1
-        ioc_column.append(iocs.setdefault(row.ioc, len(iocs)) if row.ioc else 0)
+    stamps = [r.timestamp // 1000 for r in rows]
+    t0, last = stamps[0], stamps[-1]
+    art_column = _numbered([r.artifact for r in rows], artifacts)
+    ioc_column = _numbered([r.ioc for r in rows], iocs)
+    counts = Counter(art_column)
+    data.days.update(zip([ms // _DAY_MS for ms in stamps], art_column, strict=True))
     chunk = {
-        "t": times,
+        "t": [b - a for a, b in zip([t0, *stamps], stamps, strict=False)],
         "a": art_column,
-        "d": [descs.setdefault(r.timestamp_desc, len(descs)) for r in rows],
-        "D": None,
+        "d": _numbered([r.timestamp_desc for r in rows], descs),
+        "D": list(descs),
         "m": [r.message for r in rows],
-        "s": [sources.setdefault(r.source, len(sources)) for r in rows],
-        "S": None,
+        "s": _numbered([r.source for r in rows], sources),
+        "S": list(sources),
         "l": [r.locator for r in rows],
         "i": ioc_column,
     }
-    chunk["D"] = list(descs)
-    chunk["S"] = list(sources)
     if spool is not None:
-        packer = zlib.compressobj(6, zlib.DEFLATED, 31)  # 31: a gzip stream, as browsers want
+        # Level 3: half of level 6's time on timeline text, for about a fifth more bytes.
+        packer = zlib.compressobj(3, zlib.DEFLATED, 31)  # 31: a gzip stream, as browsers want
         packed = base64.b64encode(packer.compress(dumps(chunk)) + packer.flush())
         start = spool.tell()
         spool.write(packed)
@@ -648,15 +642,15 @@ def _add_chunk(
         {
             "n": len(rows),
             "t0": t0,
-            "t1": previous,
+            "t1": last,
             "a": dict(counts),
-            "x": sum(1 for i in ioc_column if i),
+            "x": len(ioc_column) - ioc_column.count(0),
         }
     )
     data.by_artifact.update(counts)
     data.total += len(rows)
     data.first = t0 if data.first is None else min(data.first, t0)
-    data.last = previous if data.last is None else max(data.last, previous)
+    data.last = last if data.last is None else max(data.last, last)
 
 
 def _chunks(spool: IO[bytes], spans: Sequence[tuple[int, int]]) -> Iterator[Markup]:
