@@ -237,15 +237,20 @@ class Coverage:
 
 # Values msgspec writes as they should appear: datetimes become ISO-8601 with a Z, as iso() does.
 _PLAIN = frozenset({str, int, float, bool, type(None), datetime})
+_PLAIN_OR_LIST = _PLAIN | {list}
 
 
 def json_safe(value: Any) -> Any:
     """Field values as JSON can hold them; bytes become hex, paths strings."""
-    if type(value) is dict and all(
-        type(v) in _PLAIN or (type(v) is list and all(type(x) in _PLAIN for x in v))
-        for v in value.values()
-    ):
-        return value  # the usual record: nothing to convert, nothing to copy
+    if type(value) is dict:
+        # The usual record: nothing to convert, nothing to copy. Its value types are gathered
+        # in C first; lists are looked into only when there are some.
+        kinds = set(map(type, value.values()))
+        if kinds <= _PLAIN or (
+            kinds <= _PLAIN_OR_LIST
+            and all(type(x) in _PLAIN for v in value.values() if type(v) is list for x in v)
+        ):
+            return value
     if isinstance(value, bytes):
         return value.hex()
     if isinstance(value, datetime):

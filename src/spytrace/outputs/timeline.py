@@ -77,7 +77,7 @@ class TimelineWriter:
             (iso(moment) or "", str(micros), cells.get(description) or self._cell(description),
              _cell(message), cells.get(artifact) or self._cell(artifact),
              cells.get(source) or self._cell(source), _cell(locator),
-             cells.get(ioc) or self._cell(ioc))
+             (cells.get(ioc) or self._cell(ioc)) if ioc else "")
         ).encode().replace(_SEPARATOR, b" ") + b"\n"  # fmt: skip
         safe_key = key.encode().replace(b"\x00", b"").replace(_SEPARATOR, b"")
         self.buffer.append(safe_key + b"\x00" + dumps(row) + b"\x00" + line)

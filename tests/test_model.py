@@ -24,3 +24,19 @@ from spytrace.model import iso
 )
 def test_iso_writes_what_isoformat_writes_with_z_for_utc(moment, text):
     assert iso(moment) == text
+
+
+def test_json_safe_keeps_a_plain_record_as_it_is_and_converts_the_rest():
+    from spytrace.model import json_safe
+
+    plain = {"a": "x", "n": 1, "f": 1.5, "b": True, "none": None, "list": ["x", 2]}
+    assert json_safe(plain) is plain
+
+    when = datetime(2024, 1, 1, tzinfo=UTC)
+    mixed = {"blob": b"\x01\xff", "nested": {"when": when}, "list": ["x", b"\x02"], "t": (1, 2)}
+    assert json_safe(mixed) == {
+        "blob": "01ff",
+        "nested": {"when": when},  # msgspec writes it as iso() would
+        "list": ["x", "02"],
+        "t": [1, 2],
+    }
