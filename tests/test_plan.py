@@ -26,7 +26,9 @@ def test_each_artifact_gets_the_files_its_globs_match_and_no_other():
         Artifact("one", ("Manifest.db", "missing.db"), _nothing),
         Artifact("named", ("HomeDomain/Library/SMS/sms.db", "HomeDomain/**/sms.db"), _nothing),
         Artifact("wild", ("private/var/mobile/Library/Logs/CrashReporter/**/*.ips",), _nothing),
-        Artifact("both", ("private/var/db/diagnostics/shutdown.*.log", "**/shutdown.log"), _nothing),
+        Artifact(
+            "both", ("private/var/db/diagnostics/shutdown.*.log", "**/shutdown.log"), _nothing
+        ),
     )
 
     plan = plan_files(artifacts, FILES)

@@ -26,7 +26,12 @@ from spytrace.model import Artifact, Check, Coverage, EvidenceFile, Finding, Rec
 from spytrace.outputs import findings_json
 from spytrace.outputs.files import make_private_dir
 from spytrace.outputs.jsonenc import loads
-from spytrace.outputs.records_jsonl import record_from_json, selected_lines
+from spytrace.outputs.records_jsonl import (
+    lines_at,
+    record_from_json,
+    selected_lines,
+    selected_offsets,
+)
 from spytrace.outputs.timeline import write_timeline
 from spytrace.parallel import Background, run_jobs
 from spytrace.plan import plan_files
@@ -114,10 +119,10 @@ def scan(
         output / "timeline.jsonl",
     )
     parsed = {c.artifact for c in coverage if c.records}
-    for check in checks:
-        if not parsed.intersection(check.reads):
-            continue
-        for finding in check.run(_read_back(output, check.reads, check.select)):
+    runnable = [check for check in checks if parsed.intersection(check.reads)]
+    selections = _selections(output, runnable)
+    for check in runnable:
+        for finding in check.run(_read_back(output, check, selections)):
             found.append(replace(finding, rule=finding.rule or check.name))
     findings = _finalise(found, file_hashes)
     merge.wait("writing the timeline")
@@ -150,14 +155,35 @@ def _open_job(source: Source, artifact: Artifact, paths: list[str], hashes: dict
     return Job(artifact, tuple(opened), tuple(failures), len(paths))
 
 
-def _read_back(
-    output: Path, artifacts: Sequence[str], select: Mapping[str, Sequence[str]]
-) -> Iterator[Record]:
-    for name in artifacts:
+def _selections(output: Path, checks: Sequence[Check]) -> dict[tuple[str, str], list[int]]:
+    """Where the lines each check selects start, per (check, artifact): one pass per file."""
+    wanted: dict[str, dict[str, Sequence[str]]] = {}
+    for check in checks:
+        for name in check.reads:
+            if name in check.select:
+                wanted.setdefault(name, {})[check.name] = check.select[name]
+    found: dict[tuple[str, str], list[int]] = {}
+    for name, by_check in wanted.items():
         path = output / "records" / f"{name}.jsonl"
         if path.exists():
-            for line in selected_lines(path, select.get(name, ())):
-                yield record_from_json(loads(line))
+            for check_name, offsets in selected_offsets(path, by_check).items():
+                found[check_name, name] = offsets
+    return found
+
+
+def _read_back(
+    output: Path, check: Check, selections: Mapping[tuple[str, str], Sequence[int]]
+) -> Iterator[Record]:
+    for name in check.reads:
+        path = output / "records" / f"{name}.jsonl"
+        if not path.exists():
+            continue
+        if name in check.select:
+            lines = lines_at(path, selections.get((check.name, name), ()))
+        else:
+            lines = selected_lines(path, ())  # every line
+        for line in lines:
+            yield record_from_json(loads(line))
 
 
 def _finalise(findings: list[Finding], hashes: dict[str, str]) -> tuple[Finding, ...]:
