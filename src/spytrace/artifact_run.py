@@ -15,7 +15,16 @@ from typing import IO, Any
 from spytrace.errors import EvidenceError
 from spytrace.iocs.findings import ioc_findings
 from spytrace.iocs.index import IndicatorIndex
-from spytrace.model import Artifact, Coverage, EvidenceFile, Finding, Record, Status
+from spytrace.model import (
+    PART_BLOCK,
+    Artifact,
+    Coverage,
+    EvidenceFile,
+    Finding,
+    Parser,
+    Record,
+    Status,
+)
 from spytrace.outputs.files import open_private
 from spytrace.outputs.jsonenc import dumps
 from spytrace.outputs.records_jsonl import record_to_json
@@ -30,6 +39,9 @@ class Job:
     files: tuple[EvidenceFile, ...]  # opened by the scan; failures already counted there
     failures: tuple[tuple[str, str], ...] = ()  # (logical path, why) of files not opened
     planned: int = 0  # files the artifact's paths matched
+    # Part `part` of `parts` of the artifact's one file (Artifact.parse_part), or all of it.
+    part: int = 0
+    parts: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +52,8 @@ class JobResult:
     records: int
     timeline_runs: tuple[Path, ...]
     problems: tuple[str, ...]
+    records_file: Path | None = None  # where a part's records went (scratch)
+    block_starts: tuple[int, ...] = ()  # offsets of a part's blocks in that file
 
 
 @dataclass(slots=True)
@@ -53,8 +67,11 @@ class _Sink:
     findings: list[Finding] = field(default_factory=list)
     device: dict[str, Any] = field(default_factory=dict)
     records: int = 0
+    block_starts: list[int] | None = None  # kept when the run reads one part of a file
 
     def emit(self, record: Record) -> None:
+        if self.block_starts is not None and self.records % PART_BLOCK == 0:
+            self.block_starts.append(self.handle.tell())
         self.records += 1
         ioc = ""
         if self.index is not None:
@@ -76,14 +93,20 @@ def run_job(
     artifact = job.artifact
     if not job.planned:
         return JobResult(Coverage(artifact.name, Status.ABSENT), (), {}, 0, (), ())
-    timeline = TimelineWriter(scratch, prefix=artifact.name)
+    split = job.parts > 1
+    timeline = TimelineWriter(scratch, prefix=f"{artifact.name}-{job.part}")
     reasons = [reason for _, reason in job.failures]
     problems: list[str] = []
     failed = len(job.failures)
-    with open_private(output / "records" / f"{artifact.name}.jsonl") as handle:
-        sink = _Sink(index, handle, timeline, device)
+    records_file = (
+        scratch / f"{artifact.name}.part{job.part}.jsonl"
+        if split
+        else output / "records" / f"{artifact.name}.jsonl"
+    )
+    with open_private(records_file) as handle:
+        sink = _Sink(index, handle, timeline, device, block_starts=[] if split else None)
         for evidence in job.files:
-            count, problem = _parse_file(artifact, evidence, sink)
+            count, problem = _parse_file(_reader(job), evidence, sink)
             reasons.extend(f"{evidence.logical_path}: {note}" for note in evidence.notes)
             if problem:
                 reasons.append(problem)
@@ -104,20 +127,31 @@ def run_job(
         records=sink.records,
         timeline_runs=tuple(timeline.spill_all()),
         problems=tuple(problems),
+        records_file=records_file if split else None,
+        block_starts=tuple(sink.block_starts or ()),
     )
 
 
-def _parse_file(artifact: Artifact, evidence: EvidenceFile, sink: _Sink) -> tuple[int, str]:
+def _reader(job: Job) -> tuple[str, Parser]:
+    artifact = job.artifact
+    if job.parts == 1 or artifact.parse_part is None:
+        return artifact.name, artifact.parse
+    parse_part, part, parts = artifact.parse_part, job.part, job.parts
+    return artifact.name, lambda evidence: parse_part(evidence, part, parts)
+
+
+def _parse_file(reader: tuple[str, Parser], evidence: EvidenceFile, sink: _Sink) -> tuple[int, str]:
     """Records parsed from one file, and the problem that stopped it early, if any."""
+    name, parse = reader
     count = 0
     try:
-        for record in artifact.parse(evidence):
+        for record in parse(evidence):
             sink.emit(record)
             count += 1
     except EvidenceError as exc:
         return count, str(exc)
     except Exception as exc:  # a parser bug on odd data costs this file, never the scan
-        log.debug("parser %s failed on %s", artifact.name, evidence.logical_path, exc_info=True)
-        reason = f"{artifact.name} parser stopped ({type(exc).__name__}: {exc})"
+        log.debug("parser %s failed on %s", name, evidence.logical_path, exc_info=True)
+        reason = f"{name} parser stopped ({type(exc).__name__}: {exc})"
         return count, f"{evidence.logical_path}: {reason}"
     return count, ""

@@ -111,6 +111,15 @@ class Record:
 
 
 Parser = Callable[[EvidenceFile], Iterator[Record]]
+# (file, part, parts) -> the records of that part; see Artifact.parse_part.
+PartParser = Callable[[EvidenceFile, int, int], Iterator[Record]]
+# Records per block when a file is read in parts.
+PART_BLOCK = 1024
+
+
+def in_part(index: int, part: int, parts: int) -> bool:
+    """Whether the record at `index` (counted as parse() yields them) belongs to `part`."""
+    return (index // PART_BLOCK) % parts == part
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +129,10 @@ class Artifact:
     name: str
     paths: tuple[str, ...]
     parse: Parser
+    # For files that can be very large (a listing of every file on a phone): reads one part of
+    # the file, the records `in_part` picks out of those parse() would yield, so the scan can
+    # spread one file over several processes and put the parts back in parse() order.
+    parse_part: PartParser | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,5 @@
-"""Artifact runs side by side, one process each, largest first.
+"""Artifact runs side by side, one process each, largest first; a large file an artifact can
+read in parts is spread over every worker (parts.py).
 
 Parsing is pure Python, so threads would share one core; processes forked from the scan
 inherit the loaded indicator index without copying or pickling it. Each run writes its own
@@ -16,6 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from spytrace import parts
 from spytrace.artifact_run import Job, JobResult, run_job
 from spytrace.iocs.index import IndicatorIndex
 
@@ -35,32 +37,42 @@ def run_jobs(
     workers: int,
     events: ScanEvents,
 ) -> list[JobResult]:
-    busy = sorted((i for i, job in enumerate(jobs) if job.files), key=lambda i: -_size(jobs[i]))
-    count = min(workers or os.cpu_count() or 1, len(busy))
-    results: list[JobResult | None] = [None] * len(jobs)
-    if count <= 1 or not _can_fork():
-        for i, job in enumerate(jobs):
+    count = max(1, workers or os.cpu_count() or 1) if _can_fork() else 1
+    work = [part for job in jobs if job.files for part in parts.split(job, _size(job), count)]
+    work.sort(key=lambda job: -_size(job) // job.parts)
+    done: dict[str, dict[int, JobResult]] = {}
+    joined: dict[str, JobResult] = {}
+
+    def finished(job: Job, result: JobResult) -> None:
+        name = job.artifact.name
+        done.setdefault(name, {})[job.part] = result
+        if len(done[name]) == job.parts:
+            joined[name] = parts.join([done[name][i] for i in range(job.parts)], output)
+            events.artifact_done(joined[name].coverage)
+
+    for job in jobs:
+        if job.files:
             events.artifact_started(job.artifact.name, job.planned)
-            done = results[i] = _run(job, index, output, scratch, device_artifacts)
-            events.artifact_done(done.coverage)
-        return [r for r in results if r is not None]
-    global _STATE
-    _STATE = (jobs, index, output, scratch, device_artifacts)
-    try:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(count) as pool:
-            for i in busy:
-                events.artifact_started(jobs[i].artifact.name, jobs[i].planned)
-            for i, result in pool.imap_unordered(_work, busy):
-                results[i] = result
-                events.artifact_done(result.coverage)
-    finally:
-        _STATE = None
-    for i, job in enumerate(jobs):
-        if results[i] is None:  # nothing to parse: absent, or every file failed to open
-            done = results[i] = _run(job, index, output, scratch, device_artifacts)
-            events.artifact_done(done.coverage)
-    return [r for r in results if r is not None]
+    if min(count, len(work)) <= 1:
+        for job in work:
+            finished(job, _run(job, index, output, scratch, device_artifacts))
+    else:
+        global _STATE
+        _STATE = (work, index, output, scratch, device_artifacts)
+        try:
+            context = multiprocessing.get_context("fork")
+            with context.Pool(min(count, len(work))) as pool:
+                for i, result in pool.imap_unordered(_work, range(len(work))):
+                    finished(work[i], result)
+        finally:
+            _STATE = None
+    results = []
+    for job in jobs:
+        if job.artifact.name not in joined:  # nothing to parse: absent, or no file opened
+            joined[job.artifact.name] = _run(job, index, output, scratch, device_artifacts)
+            events.artifact_done(joined[job.artifact.name].coverage)
+        results.append(joined[job.artifact.name])
+    return results
 
 
 def _work(i: int) -> tuple[int, JobResult]:

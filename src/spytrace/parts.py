@@ -1,0 +1,75 @@
+"""One large file read by several processes at once, and the parts put back together.
+
+An artifact with a part parser (Artifact.parse_part) hands out its records in blocks of
+PART_BLOCK: part i of n takes blocks i, i+n, i+2n... Every part reads the whole file (so each
+sees the same damage and notes the same problems) but only builds, matches and writes its own
+records. Joined, the parts give the records file a single run would have written, byte for
+byte, and one coverage entry; the timeline merges every part's runs anyway.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from spytrace.artifact_run import Job, JobResult
+from spytrace.outputs.files import open_private
+
+# Below this a file is read in one piece: a part costs a process and a full read of the file.
+SPLIT_BYTES = 8 << 20
+
+
+def split(job: Job, size: int, workers: int) -> list[Job]:
+    """The job as `workers` parts where its one file is large and can be read so, else itself."""
+    if job.artifact.parse_part is None or len(job.files) != 1 or size < SPLIT_BYTES:
+        return [job]
+    return [replace(job, part=part, parts=workers) for part in range(workers)]
+
+
+def join(results: Sequence[JobResult], output: Path) -> JobResult:
+    """The results of a file's parts (in part order) as one; the parts' files are removed."""
+    first = results[0]
+    if first.records_file is None:
+        return first
+    with contextlib.ExitStack() as stack:
+        joined = stack.enter_context(
+            open_private(output / "records" / f"{first.coverage.artifact}.jsonl")
+        )
+        parts = [stack.enter_context(_records_of(r).open("rb")) for r in results]
+        ends = [part.seek(0, 2) for part in parts]
+        starts = [[*r.block_starts, end] for r, end in zip(results, ends, strict=True)]
+        block = 0
+        while True:
+            which, nth = block % len(parts), block // len(parts)
+            bounds = starts[which]
+            if nth + 1 >= len(bounds):
+                break  # blocks go round the parts: the first part without one ends them all
+            parts[which].seek(bounds[nth])
+            joined.write(parts[which].read(bounds[nth + 1] - bounds[nth]))
+            block += 1
+    for result in results:
+        if result.records_file is not None:
+            result.records_file.unlink(missing_ok=True)
+    records = sum(r.records for r in results)
+    devices: dict[str, object] = {}
+    for result in results:
+        for key, value in result.device.items():
+            devices.setdefault(key, value)
+    return replace(
+        first,
+        coverage=replace(first.coverage, records=records),
+        findings=tuple(f for r in results for f in r.findings),
+        device=devices,
+        records=records,
+        timeline_runs=tuple(run for r in results for run in r.timeline_runs),
+        records_file=None,
+        block_starts=(),
+    )
+
+
+def _records_of(result: JobResult) -> Path:
+    if result.records_file is None:
+        raise ValueError("a part without its records file")
+    return result.records_file
