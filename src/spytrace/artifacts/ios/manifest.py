@@ -111,15 +111,18 @@ def _record(db: EvidenceFile, row: Any) -> tuple[Record, bool]:
         time=modified,
         message=f"{KINDS.get(flags, 'entry')} {path}",
         fields=fields,
-        # The matcher reads a path's file name itself; a name alone only where there is no path.
-        observables=(
-            Observable.of(file_path=path, **_web_origins(relative))
-            if relative
-            else Observable.of(file_name=name)
-        ),
+        observables=_observables(path, relative, name),
         time_desc="File last modified",
     )
     return record, ok
+
+
+def _observables(path: str, relative: str, name: str | None) -> tuple[Observable, ...]:
+    # The matcher reads a path's file name itself; a name alone only where there is no path.
+    if not relative:
+        return Observable.of(file_name=name)
+    origins = _web_origins(relative)
+    return Observable.of(file_path=path, **origins) if origins else (Observable("file_path", path),)
 
 
 def _web_origins(relative: str) -> dict[str, list[str]]:
