@@ -120,7 +120,12 @@ def _mvt(
 # -- input size -------------------------------------------------------------------------------
 
 
-def by_size(sizes: Sequence[str], types: Sequence[str] = tuple(UNITS)) -> list[Point]:
+def by_size(
+    sizes: Sequence[str],
+    types: Sequence[str] = tuple(UNITS),
+    mvt_sizes: Sequence[str] | None = None,
+) -> list[Point]:
+    """Both tools at each size; MVT only at `mvt_sizes` where given (it takes hours at L)."""
     points = []
     shared = run_mvt.stix_files()
     for kind in types:
@@ -132,7 +137,9 @@ def by_size(sizes: Sequence[str], types: Sequence[str] = tuple(UNITS)) -> list[P
                 Point(
                     kind, size, done.parameters[UNITS[kind][0]],
                     _spytrace(done.scenario, iocs, base / "spytrace"),
-                    _mvt(kind, done.scenario, iocs, base / "mvt"),
+                    _mvt(kind, done.scenario, iocs, base / "mvt")
+                    if mvt_sizes is None or size in mvt_sizes
+                    else None,
                 )
             )  # fmt: skip
     return points
