@@ -9,7 +9,7 @@ Planning stays one pass over the files however many artifacts there are.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from spytrace.model import Artifact
 from spytrace.pathglob import compile_globs, is_pattern
@@ -17,16 +17,16 @@ from spytrace.pathglob import compile_globs, is_pattern
 _Match = Callable[[str], re.Match[str] | None]
 
 
-def plan_files(artifacts: Sequence[Artifact], files: Sequence[str]) -> dict[str, list[str]]:
+def plan_files(artifacts: Sequence[Artifact], files: Iterable[str]) -> dict[str, list[str]]:
+    """Each artifact's files, sorted; `files` is streamed (a backup may list millions)."""
     found: dict[str, dict[str, None]] = {a.name: {} for a in artifacts}
-    present = set(files)
+    literal: dict[str, list[str]] = {}
     by_name: dict[str, list[tuple[str, _Match]]] = {}
     wild: list[tuple[str, _Match]] = []
     for artifact in artifacts:
         for pattern in artifact.paths:
             if not is_pattern(pattern):
-                if pattern in present:
-                    found[artifact.name].setdefault(pattern, None)
+                literal.setdefault(pattern, []).append(artifact.name)
                 continue
             name = pattern.rpartition("/")[2]
             matcher = (artifact.name, compile_globs([pattern]).match)
@@ -36,6 +36,8 @@ def plan_files(artifacts: Sequence[Artifact], files: Sequence[str]) -> dict[str,
                 by_name.setdefault(name, []).append(matcher)
     any_wild = compile_globs(p for a in artifacts for p in a.paths if _wild_name(p)).match
     for path in files:
+        for name in literal.get(path, ()):
+            found[name].setdefault(path, None)
         for name, match in by_name.get(path[path.rfind("/") + 1 :], ()):
             if match(path):
                 found[name].setdefault(path, None)

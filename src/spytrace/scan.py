@@ -96,7 +96,7 @@ def scan(
     started = datetime.now(UTC)
     start = clock.perf_counter()
     make_private_dir(output / "records")
-    planned = plan_files(artifacts, sorted(set(source.files())))
+    planned = plan_files(artifacts, source.files())
     file_hashes: dict[str, str] = {}
     # Files are opened (decrypted, extracted) here, in one process; parsing may then spread
     # over several.

@@ -594,3 +594,20 @@ def test_a_truncated_zip_of_a_backup_is_one_user_error(tmp_path):
 
     with pytest.raises(UserError, match=r"^backup\.zip: truncated or corrupt zip archive"):
         open_backup(archive, tmp_path)
+
+
+@pytest.mark.parametrize("packed", [False, True], ids=["folder", "zip"])
+def test_many_missing_files_are_counted_with_ten_examples(tmp_path, packed):
+    builder = build(tmp_path, None)
+    for n in range(12):
+        builder.add_file("HomeDomain", f"Library/Gone/{n:02d}.db", b"never stored", stored=False)
+    root = builder.build()
+    target = zip_tree(root, tmp_path / "backup.zip", root.parent) if packed else root
+
+    with open_backup(target, tmp_path, None) as backup:
+        [problem] = [p for p in backup.problems() if "not stored" in p]
+
+    assert problem.startswith("12 file(s) listed in Manifest.db are not stored in the backup: ")
+    assert problem.endswith(" and 2 more")
+    assert problem.count("HomeDomain/Library/Gone/") == 10
+    assert "Safari" not in problem  # stored files are found in their fileID folders

@@ -103,7 +103,7 @@ def _decode_lazily(blob: bytes) -> MBFile:
     the numbers and texts differ. The first row of a layout is walked and leaves a plan (where
     each value lies, and every other byte as it was); a later row whose offset table is the
     same and whose every byte outside the values matches the plan is read from it directly,
-    twice as fast again, and exactly as the walk would read it.
+    nearly twice as fast again, and exactly as the walk would read it.
     """
     offset_size, ref_size, count, top, table = _TRAILER.unpack_from(blob, len(blob) - 32)
     layout = blob[table:]

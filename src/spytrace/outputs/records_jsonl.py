@@ -59,7 +59,7 @@ def selected_offsets(path: Path, wanted: Mapping[str, Sequence[str]]) -> dict[st
     needles: dict[bytes, list[str]] = {}
     for name, texts in wanted.items():
         for text in texts:
-            needles.setdefault(text.lower().encode(), []).append(name)
+            needles.setdefault(text.encode().lower(), []).append(name)
     if not needles:
         return {name: [] for name in wanted}
     automaton = BytesAhoCorasick(list(needles))

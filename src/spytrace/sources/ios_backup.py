@@ -94,7 +94,7 @@ class _Store(Protocol):
     private: bool  # local() hands out spytrace's own extracted copies
 
     def local(self, relative: str) -> Path | None: ...
-    def stored_names(self) -> set[str]: ...
+    def stored_in(self, folder: str) -> set[str]: ...  # names in a fileID folder ("": top)
     def problems(self) -> list[str]: ...
     def close(self) -> None: ...
 
@@ -113,17 +113,18 @@ class _FolderStore:
             return None
         return path
 
-    def stored_names(self) -> set[str]:
-        names: set[str] = set()
-        with suppress(OSError), os.scandir(self.root) as entries:
-            for entry in entries:
-                if len(entry.name) == 2 and entry.is_dir(follow_symlinks=False):
-                    prefix = entry.name + "/"
-                    # Names only: a Path per stored file costs more than the listing itself.
-                    names.update(prefix + child for child in os.listdir(entry.path))  # noqa: PTH208
-                elif entry.is_file():
-                    names.add(entry.name)
-        return names
+    def stored_in(self, folder: str) -> set[str]:
+        if not folder:
+            with suppress(OSError), os.scandir(self.root) as entries:
+                return {e.name for e in entries if e.is_file(follow_symlinks=False)}
+            return set()
+        path = self.root / folder
+        if path.is_symlink() or not path.is_dir():
+            return set()
+        with suppress(OSError):
+            # Names only: a Path per stored file costs more than the listing itself.
+            return set(os.listdir(path))  # noqa: PTH208
+        return set()
 
     def problems(self) -> list[str]:
         return []
@@ -139,6 +140,7 @@ class _ArchiveStore:
         self.archive = archive
         self.prefix = prefix
         self.name = f"{archive.path}:{prefix.rstrip('/')}" if prefix else str(archive.path)
+        self._folders: dict[str, set[str]] | None = None
 
     def local(self, relative: str) -> Path | None:
         name = self.prefix + relative
@@ -147,9 +149,15 @@ class _ArchiveStore:
             return None
         return self.archive.extract(name)
 
-    def stored_names(self) -> set[str]:
-        cut = len(self.prefix)
-        return {n[cut:] for n in self.archive.files() if n.startswith(self.prefix)}
+    def stored_in(self, folder: str) -> set[str]:
+        if self._folders is None:  # the archive's index is in memory anyway: grouped once
+            self._folders = {}
+            cut = len(self.prefix)
+            for name in self.archive.files():
+                if name.startswith(self.prefix):
+                    head, _, tail = name[cut:].rpartition("/")
+                    self._folders.setdefault(head, set()).add(tail)
+        return self._folders.get(folder, set())
 
     def problems(self) -> list[str]:
         return [f"archive member skipped: {line}" for line in self.archive.skipped]
@@ -192,7 +200,6 @@ class IosBackup:
         self._lock = threading.Lock()
         self._problems: list[str] = []
         self._missing_checked = False
-        self._unstored: list[str] | None = None  # listed files not stored, once files() ran
         self._input_sha256: str | None = None
         self._opened: dict[str, tuple[Path, str | None, bool, tuple[str, ...]]] = {}
         self._unlocked: UnlockedKeybag | None = None
@@ -286,21 +293,13 @@ class IosBackup:
         for name in METADATA_FILES:
             if name == MANIFEST_DB or self._store.local(name) is not None:
                 yield name
-        # The same pass notes which listed files are not stored, for problems(): Manifest.db
-        # is read once however large.
-        present = self._store.stored_names()
-        unstored: list[str] = []
         previous = None
-        listed = "SELECT fileID, domain, relativePath FROM Files WHERE flags = ?"
-        for file_id, domain, relative in self._query(f"{listed} {_ORDER}", (FLAG_FILE,)):
+        listed = "SELECT domain, relativePath FROM Files WHERE flags = ?"
+        for domain, relative in self._query(f"{listed} {_ORDER}", (FLAG_FILE,)):
             logical = f"{domain or ''}/{relative or ''}"
             if logical != previous:
                 yield logical
             previous = logical
-            file_id = str(file_id or "")
-            if f"{file_id[:2]}/{file_id}" not in present and file_id not in present:
-                unstored.append(logical)
-        self._unstored = unstored
 
     def open(self, logical_path: str) -> EvidenceFile:
         with self._lock:
@@ -495,26 +494,31 @@ class IosBackup:
         return path
 
     def _missing_line(self) -> str | None:
-        if self._unstored is None:
-            for _ in self.files():
-                pass
-        missing: list[str] = []
-        for logical_path in self._unstored or ():
+        # In fileID order, one stored folder (00 to ff) listed at a time: memory stays at a
+        # folder's names however many files the backup holds.
+        missing, examples = 0, list[str]()
+        top = self._store.stored_in("")
+        folder, names = "", top
+        listed = "SELECT fileID, domain, relativePath FROM Files WHERE flags = ? ORDER BY fileID"
+        for file_id, domain, relative in self._query(listed, (FLAG_FILE,)):
+            file_id = str(file_id or "")
+            if file_id[:2] != folder:
+                folder, names = file_id[:2], self._store.stored_in(file_id[:2])
+            if file_id in names or file_id in top:
+                continue
+            logical_path = f"{domain or ''}/{relative or ''}"
             full = self.row(logical_path)
             if full is not None and full.blob is not None and _empty_record(full):
                 continue  # an empty file need not be stored
-            missing.append(logical_path)
+            missing += 1
+            if len(examples) < _MISSING_EXAMPLES:
+                examples.append(logical_path)
         if not missing:
             return None
-        shown = ", ".join(missing[:_MISSING_EXAMPLES])
-        more = (
-            f" and {len(missing) - _MISSING_EXAMPLES} more"
-            if len(missing) > _MISSING_EXAMPLES
-            else ""
-        )
+        more = f" and {missing - len(examples)} more" if missing > len(examples) else ""
         return (
-            f"{len(missing)} file(s) listed in Manifest.db are not stored in the backup: "
-            f"{shown}{more}"
+            f"{missing} file(s) listed in Manifest.db are not stored in the backup: "
+            f"{', '.join(examples)}{more}"
         )
 
 
