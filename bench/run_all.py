@@ -71,7 +71,7 @@ def main() -> None:
     )
     text = "\n".join([
         "# Benchmarks", "",
-        f"Written by `make bench` ({mode}) on "
+        f"Written by `make bench` ({mode}{', --large' if args.large else ''}) on "
         f"{datetime.now(UTC):%Y-%m-%d}: spytrace {__version__} against MVT {env.version}, "
         "same input, same STIX2 files, one cold run each (fresh indicator cache).", "",
         f"Machine: {machine()}.", "",
