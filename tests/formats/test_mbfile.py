@@ -275,3 +275,35 @@ def test_a_row_differing_outside_its_values_is_walked_again():
     assert decode_mbfile(apart) == mbfile._decode_fully(apart)
     assert decode_mbfile(apart).gid == 20
     assert decode_mbfile(renamed).protection_class == 0  # not read as the known key
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"encryption_key": bytes(range(44)), "xattrs": {"com.apple.x": b"\x01\x02"}},
+        {"target": "../elsewhere", "mode": 0o120755},
+        {"birth": 0},
+        {},
+    ],
+)
+def test_the_times_alone_are_those_of_the_whole_record(extra):
+    from spytrace.formats.mbfile import decode_mbfile_times
+
+    blob = _row(**extra)
+    whole = decode_mbfile(blob)
+
+    times = decode_mbfile_times(blob)
+
+    assert (times.size, times.mode, times.protection_class) == (
+        whole.size, whole.mode, whole.protection_class
+    )  # fmt: skip
+    assert (times.birth, times.modified, times.status_changed) == (
+        whole.birth, whole.modified, whole.status_changed
+    )  # fmt: skip
+
+
+def test_the_times_of_garbage_are_an_evidence_error():
+    from spytrace.formats.mbfile import decode_mbfile_times
+
+    with pytest.raises(EvidenceError):
+        decode_mbfile_times(b"bplist00 not really")

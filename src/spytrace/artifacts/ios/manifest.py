@@ -17,7 +17,7 @@ from typing import Any
 
 from spytrace.artifacts.sqlite import rows
 from spytrace.errors import EvidenceError
-from spytrace.formats.mbfile import decode_mbfile
+from spytrace.formats.mbfile import decode_mbfile_times
 from spytrace.model import Artifact, EvidenceFile, Observable, Record, iso
 
 NAME = "manifest"
@@ -91,7 +91,7 @@ def _record(db: EvidenceFile, row: Any) -> tuple[Record, bool]:
     blob = row["file"]
     if isinstance(blob, bytes) and blob:
         try:
-            meta = decode_mbfile(blob)
+            meta = decode_mbfile_times(blob)
         except EvidenceError:
             ok = False
         else:
