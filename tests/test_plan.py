@@ -31,7 +31,7 @@ def test_each_artifact_gets_the_files_its_globs_match_and_no_other():
         ),
     )
 
-    plan = plan_files(artifacts, FILES)
+    plan = plan_files(artifacts, iter(FILES))  # a listing is streamed: read once
 
     assert plan == {
         "one": ["Manifest.db"],

@@ -224,9 +224,9 @@ class Check:
     name: str
     reads: tuple[str, ...]
     run: Callable[[Iterable[Record]], Iterator[Finding]]
-    # Per artifact, text one of which a record must hold (as stored) to reach the check: a
-    # check over a listing of 100,000 files then sees only the few it could flag. An artifact
-    # not named here reaches the check whole.
+    # Per artifact, texts one of which a record must hold (as stored, ASCII case ignored) to
+    # reach the check: a check over a listing of 100,000 files then sees only the few it could
+    # flag. An artifact not named here reaches the check whole.
     select: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
 

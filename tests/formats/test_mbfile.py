@@ -13,6 +13,24 @@ from spytrace.testkit.ios_backup import mbfile_blob
 WRAPPED = bytes(range(40))
 
 
+def _row(path="Library/SMS/sms.db", **values):
+    """An MBFile as BackupAgent2 writes it, with ordinary values unless given."""
+    fields = {
+        "inode": 7, "uid": 501, "gid": 501, "modified": 1700000000, "status_changed": 1700000001,
+        "birth": 1600000000, "size": 1234, "protection_class": 3, "mode": 0o100644,
+    }  # fmt: skip
+    fields.update(values)
+    return mbfile_blob(path, **fields)
+
+
+# The record shapes a backup holds: encrypted with attributes, a symlink, a plain file.
+SHAPES = [
+    {"encryption_key": bytes(range(44)), "xattrs": {"com.apple.x": b"\x01\x02"}},
+    {"target": "../elsewhere", "mode": 0o120755},
+    {},
+]
+
+
 def real_shaped_record():
     """The object layout of a real encrypted-backup record (ChatStorage.sqlite, iOS 15),
     with this test's own values."""
@@ -69,18 +87,8 @@ def test_decodes_every_field_of_a_real_shaped_record():
 
 
 def test_symbolic_link_keeps_its_target():
-    blob = mbfile_blob(
-        "Library/Preferences/link",
-        mode=stat.S_IFLNK | 0o755,
-        inode=7,
-        uid=501,
-        gid=501,
-        modified=1700000000,
-        status_changed=1700000000,
-        birth=1700000000,
-        size=0,
-        protection_class=0,
-        target="/private/var/mobile/x",
+    blob = _row(
+        "Library/Preferences/link", mode=stat.S_IFLNK | 0o755, target="/private/var/mobile/x"
     )
 
     record = decode_mbfile(blob)
@@ -91,19 +99,7 @@ def test_symbolic_link_keeps_its_target():
 
 
 def test_extended_attributes_are_unpacked_from_their_nested_plist():
-    blob = mbfile_blob(
-        "Media/DCIM/100APPLE/IMG_0001.HEIC",
-        mode=stat.S_IFREG | 0o644,
-        inode=8,
-        uid=501,
-        gid=501,
-        modified=1700000000,
-        status_changed=1700000000,
-        birth=1700000000,
-        size=10,
-        protection_class=3,
-        xattrs={"com.apple.assetsd.UUID": b"ABCD"},
-    )
+    blob = _row("Media/DCIM/100APPLE/IMG_0001.HEIC", xattrs={"com.apple.assetsd.UUID": b"ABCD"})
 
     record = decode_mbfile(blob)
 
@@ -111,18 +107,7 @@ def test_extended_attributes_are_unpacked_from_their_nested_plist():
 
 
 def test_unset_times_are_none():
-    blob = mbfile_blob(
-        "Library",
-        mode=stat.S_IFDIR | 0o755,
-        inode=9,
-        uid=0,
-        gid=0,
-        modified=0,
-        status_changed=0,
-        birth=0,
-        size=0,
-        protection_class=0,
-    )
+    blob = _row("Library", mode=stat.S_IFDIR | 0o755, modified=0, status_changed=0, birth=0)
 
     record = decode_mbfile(blob)
 
@@ -173,29 +158,12 @@ def test_the_builder_writes_the_object_layout_of_a_real_record():
     assert plistlib.loads(blob) == plistlib.loads(real_shaped_record())
 
 
-def test_the_lazy_reader_and_plistlib_agree_on_every_shape():
+@pytest.mark.parametrize("extra", SHAPES)
+def test_the_lazy_reader_and_plistlib_agree_on_every_shape(extra):
     from spytrace.formats.mbfile import _decode_fully, _decode_lazily
 
-    shapes = [
-        {"encryption_key": bytes(range(44)), "xattrs": {"com.apple.x": b"\x01\x02"}},
-        {"target": "../elsewhere", "mode": 0o120755},
-        {},
-    ]
-    for extra in shapes:
-        blob = mbfile_blob(
-            "Library/SMS/sms.db",
-            inode=7,
-            uid=501,
-            gid=501,
-            modified=1700000000,
-            status_changed=1700000001,
-            birth=1600000000,
-            size=1234,
-            protection_class=3,
-            mode=extra.pop("mode", 0o100644),
-            **extra,
-        )
-        assert _decode_lazily(blob) == _decode_fully(blob)
+    blob = _row(**extra)
+    assert _decode_lazily(blob) == _decode_fully(blob)
 
 
 def test_a_plist_written_by_plistlib_reads_the_same_both_ways():
@@ -226,23 +194,7 @@ def test_a_plist_written_by_plistlib_reads_the_same_both_ways():
     assert _decode_lazily(blob).relative_path == "Library/a b/ünïcode.txt"
 
 
-def _row(path="Library/SMS/sms.db", **values):
-    fields = {
-        "inode": 7, "uid": 501, "gid": 501, "modified": 1700000000, "status_changed": 1700000001,
-        "birth": 1600000000, "size": 1234, "protection_class": 3, "mode": 0o100644,
-    }  # fmt: skip
-    fields.update(values)
-    return mbfile_blob(path, **fields)
-
-
-@pytest.mark.parametrize(
-    "extra",
-    [
-        {"encryption_key": bytes(range(44)), "xattrs": {"com.apple.x": b"\x01\x02"}},
-        {"target": "../elsewhere", "mode": 0o120755},
-        {},
-    ],
-)
+@pytest.mark.parametrize("extra", SHAPES)
 def test_rows_of_one_layout_read_from_the_plan_give_each_row_its_own_values(extra):
     from spytrace.formats import mbfile
 
@@ -277,15 +229,7 @@ def test_a_row_differing_outside_its_values_is_walked_again():
     assert decode_mbfile(renamed).protection_class == 0  # not read as the known key
 
 
-@pytest.mark.parametrize(
-    "extra",
-    [
-        {"encryption_key": bytes(range(44)), "xattrs": {"com.apple.x": b"\x01\x02"}},
-        {"target": "../elsewhere", "mode": 0o120755},
-        {"birth": 0},
-        {},
-    ],
-)
+@pytest.mark.parametrize("extra", [*SHAPES, {"birth": 0}])
 def test_the_times_alone_are_those_of_the_whole_record(extra):
     from spytrace.formats.mbfile import decode_mbfile_times
 
