@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from spytrace.iocs import normalize
 from spytrace.iocs.index import IndicatorIndex
 from spytrace.iocs.indicator import Origin, key_of
 from spytrace.iocs.loader import load_feeds
@@ -154,6 +155,35 @@ def test_matches(index, kind, value, expected):
 )
 def test_does_not_match(index, kind, value):
     assert hits(index, kind, value) == []
+
+
+LINKS = [
+    "https://cdn.evil.com:8443/path?q=1",
+    "evil.com/landing",
+    "HTTPS://A.EVIL.COM./x#frag",
+    "http://user@evil.com@bücher.example/x",
+    "http://203.0.113.7/x",
+    "http://[2001:db8::1]:8080/",
+    "http://evil.com:80x/",
+    "https://notevil.com/evil.com",
+    "https://example.org/?next=evil.com",
+    "ftp://[::ffff:203.0.113.7]",
+    "https://",
+]
+
+
+@pytest.mark.parametrize("link", LINKS)
+def test_without_url_indicators_a_link_is_matched_by_its_host_as_with_them(index, link):
+    hosts_only = IndicatorIndex()
+    for kind, raw in INDICATORS:
+        if kind != "url":
+            hosts_only.add(*key_of(kind, raw), raw, f"{kind}:value", ORIGIN)
+    links = {raw for kind, raw in INDICATORS if kind == "url"}
+    full = [raw for raw in hits(index, "url", link) if raw not in links]
+
+    assert hits(hosts_only, "url", link) == full
+    parts = normalize.url_and_host(link)
+    assert normalize.url_host(link) == (parts[1] if parts else None)
 
 
 def test_truncated_process_name_is_a_weak_match(index):

@@ -221,6 +221,11 @@ class IndicatorIndex:
                 yield Match(indicator, address)
 
     def _url(self, value: str) -> Iterator[Match]:
+        if "url" not in self._tables:
+            only_host = normalize.url_host(value)
+            if only_host is not None:
+                yield from self._address_or_host(only_host)
+            return
         parts = normalize.url_and_host(value)
         if parts is None:
             return
@@ -236,6 +241,9 @@ class IndicatorIndex:
         for candidate in candidates:
             for indicator in self._get("url", candidate):
                 yield Match(indicator, candidate)
+        yield from self._address_or_host(host)
+
+    def _address_or_host(self, host: str) -> Iterator[Match]:
         if host[-1:].isdigit() or ":" in host:  # normal forms: an address ends in a digit
             yield from self._ip(host)
         else:

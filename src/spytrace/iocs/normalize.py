@@ -6,6 +6,7 @@ loader can count the indicator as unsupported and the matcher can skip the obser
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Callable
@@ -19,6 +20,8 @@ _DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21}
 _DOMAIN_CHARS = re.compile(r"(?:[a-z0-9_-]+\.)*[a-z0-9_-]*[a-z_-][a-z0-9_-]*")
 
 
+# A device names the same few hosts in thousands of links: each is normalised once.
+@functools.lru_cache(maxsize=16384)
 def domain(text: str) -> str | None:
     value = text.strip().strip(".").lower()
     value = value.removeprefix("*.")
@@ -49,17 +52,39 @@ def url_and_host(text: str) -> tuple[str, str] | None:
     up under http and https both. Parsed by hand rather than with urlsplit: this runs once
     for every link in every message and history row.
     """
+    parts = _url_parts(text)
+    if parts is None:
+        return None
+    scheme, host, port_text, tail = parts
+    netloc = f"[{host}]" if ":" in host else host
+    if port_text and int(port_text) != _DEFAULT_PORTS.get(scheme):
+        netloc = f"{netloc}:{int(port_text)}"
+    path, _, query = tail.partition("#")[0].partition("?")
+    path = path.rstrip("/")
+    query = f"?{query}" if query else ""
+    link = f"{scheme}://{netloc}{path}{query}" if scheme else f"{netloc}{path}{query}"
+    return link, host
+
+
+def url_host(text: str) -> str | None:
+    """The host url_and_host would give, without building the link: with no URL indicator
+    loaded, a link is only looked up by its host."""
+    parts = _url_parts(text)
+    return parts[1] if parts else None
+
+
+def _url_parts(text: str) -> tuple[str, str, str, str] | None:
+    """(lower-case scheme or "", host in normal form, port text, what follows the host)."""
     value = text.strip()
     scheme, sep, rest = value.partition("://")
     if not sep or not scheme.isalpha() or len(scheme) > 16:
         scheme, rest = "", value
-    scheme = scheme.lower()
     cut = len(rest)
     for mark in "/?#":
         found = rest.find(mark)
         if 0 <= found < cut:
             cut = found
-    authority, tail = rest[:cut].rpartition("@")[2], rest[cut:].partition("#")[0]
+    authority = rest[:cut].rpartition("@")[2]
     if authority.startswith("["):
         host, _, after = authority[1:].partition("]")
         port_text = after[1:] if after.startswith(":") else ""
@@ -70,14 +95,7 @@ def url_and_host(text: str) -> tuple[str, str] | None:
     host = (ip(host) if ":" in host or host[-1:].isdigit() else domain(host)) or ""
     if not host:
         return None
-    netloc = f"[{host}]" if ":" in host else host
-    if port_text and int(port_text) != _DEFAULT_PORTS.get(scheme):
-        netloc = f"{netloc}:{int(port_text)}"
-    path, _, query = tail.partition("?")
-    path = path.rstrip("/")
-    query = f"?{query}" if query else ""
-    link = f"{scheme}://{netloc}{path}{query}" if scheme else f"{netloc}{path}{query}"
-    return link, host
+    return scheme.lower(), host, port_text, rest[cut:]
 
 
 def url(text: str) -> str | None:
