@@ -68,23 +68,35 @@ class _Sink:
     device: dict[str, Any] = field(default_factory=dict)
     records: int = 0
     block_starts: list[int] | None = None  # kept when the run reads one part of a file
+    # A block's JSON lines, written in one call when the block is full.
+    pending: list[bytes] = field(default_factory=list)
 
     def emit(self, record: Record) -> None:
-        if self.block_starts is not None and self.records % PART_BLOCK == 0:
-            self.block_starts.append(self.handle.tell())
-        self.records += 1
         ioc = ""
         if self.index is not None:
             matched = ioc_findings(record, self.index)
             if matched:
                 self.findings.extend(matched)
                 ioc = ", ".join(dict.fromkeys(f.indicator.malware for f in matched if f.indicator))
-        self.handle.write(dumps(record_to_json(record)) + b"\n")
+        self.pending.append(dumps(record_to_json(record)))
+        self.records += 1
+        if self.records % PART_BLOCK == 0:
+            self.flush()
         self.timeline.add(record, ioc)
         if self.keep_device:
             for key, value in record.fields.items():
                 if value not in (None, "") and key not in self.device:
                     self.device[key] = value
+
+    def flush(self) -> None:
+        """The pending lines to the records file, as one block (parts.py joins blocks)."""
+        if not self.pending:
+            return
+        if self.block_starts is not None:
+            self.block_starts.append(self.handle.tell())
+        self.pending.append(b"")
+        self.handle.write(b"\n".join(self.pending))
+        self.pending = []
 
 
 def run_job(
@@ -107,6 +119,7 @@ def run_job(
         sink = _Sink(index, handle, timeline, device, block_starts=[] if split else None)
         for evidence in job.files:
             count, problem = _parse_file(_reader(job), evidence, sink)
+            sink.flush()
             reasons.extend(f"{evidence.logical_path}: {note}" for note in evidence.notes)
             if problem:
                 reasons.append(problem)
