@@ -3,6 +3,8 @@ from datetime import UTC, datetime
 
 from spytrace.artifacts.ios import manifest
 from spytrace.model import Observable
+from spytrace.outputs.jsonenc import dumps, loads
+from spytrace.outputs.records_jsonl import record_to_json
 from spytrace.testkit.ios_system import ManifestDb
 
 BORN = datetime(2023, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -38,9 +40,14 @@ def test_a_file_row_with_its_metadata(tmp_path):
         "size": 4096,
         "mode": 0o100644,
         "protection_class": 3,
-        "birth": "2023-01-02T03:04:05Z",
-        "status_changed": "2024-02-03T04:05:06Z",
+        "birth": BORN,
+        "status_changed": CHANGED,
     }
+    stored = loads(dumps(record_to_json(record)))["fields"]
+    assert (stored["birth"], stored["status_changed"]) == (
+        "2023-01-02T03:04:05Z",
+        "2024-02-03T04:05:06Z",
+    )
     # The matcher reads the file name from the path.
     assert record.observables == Observable.of(file_path="/private/var/mobile/Library/SMS/sms.db")
     assert evidence.notes == []

@@ -18,7 +18,7 @@ from typing import Any
 from spytrace.artifacts.sqlite import rows
 from spytrace.errors import EvidenceError
 from spytrace.formats.mbfile import decode_mbfile_times
-from spytrace.model import Artifact, EvidenceFile, Observable, Record, iso
+from spytrace.model import Artifact, EvidenceFile, Observable, Record
 
 NAME = "manifest"
 PATHS = ("Manifest.db",)
@@ -99,10 +99,11 @@ def _record(db: EvidenceFile, row: Any) -> tuple[Record, bool]:
             fields["size"] = meta.size
             fields["mode"] = meta.mode
             fields["protection_class"] = meta.protection_class
+            # Kept as datetimes: the records file writes them as iso() would.
             if meta.birth:
-                fields["birth"] = iso(meta.birth)
+                fields["birth"] = meta.birth
             if meta.status_changed:
-                fields["status_changed"] = iso(meta.status_changed)
+                fields["status_changed"] = meta.status_changed
     name = relative.rpartition("/")[2] if relative and flags != DIRECTORY else None
     record = Record(
         artifact=NAME,
