@@ -17,3 +17,10 @@ def shared_iocs() -> Path:
     if not SHARED_IOCS.is_dir():
         pytest.skip("the shared indicator feeds are not next to this checkout")
     return SHARED_IOCS
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Caches (compiled indicators, compiled templates) go to a temp folder, not the user's."""
+    if "SPYTRACE_CACHE_DIR" not in os.environ:
+        os.environ["SPYTRACE_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))

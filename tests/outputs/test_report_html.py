@@ -531,3 +531,23 @@ def test_a_large_timeline_stays_small_and_is_packed_in_chunks(tmp_path):
     assert sum(c["n"] for c in index["chunks"]) == 120_000
     # 37 s apart: 2,336 events a day over 52 days.
     assert len({d for d, _, _ in index["days"]}) == 52
+
+
+def test_compiled_templates_are_kept_private_in_the_cache_and_reused(tmp_path, monkeypatch):
+    from jinja2 import Environment
+
+    from spytrace.outputs import report_html
+
+    monkeypatch.setenv("SPYTRACE_CACHE_DIR", str(tmp_path / "cache"))
+    report_html._environment().get_template("report.html.j2")
+    [compiled] = (tmp_path / "cache" / "templates").iterdir()
+    compiles = []
+    original = Environment.compile
+    monkeypatch.setattr(
+        Environment, "compile", lambda self, *a, **k: compiles.append(a) or original(self, *a, **k)
+    )
+    report_html._environment().get_template("report.html.j2")
+
+    assert compiles == []  # the second report loads the compiled template
+    assert (tmp_path / "cache" / "templates").stat().st_mode & 0o777 == 0o700
+    assert compiled.stat().st_mode & 0o777 == 0o600
