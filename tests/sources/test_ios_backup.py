@@ -611,3 +611,20 @@ def test_many_missing_files_are_counted_with_ten_examples(tmp_path, packed):
     assert problem.endswith(" and 2 more")
     assert problem.count("HomeDomain/Library/Gone/") == 10
     assert "Safari" not in problem  # stored files are found in their fileID folders
+
+
+def test_a_path_that_is_not_utf8_is_listed_with_the_bytes_replaced(tmp_path):
+    root = build(tmp_path).build()
+    with contextlib.closing(sqlite3.connect(root / "Manifest.db")) as conn, conn:
+        conn.execute(
+            "UPDATE Files SET relativePath = CAST(X'4c69627261727916ff2e6c6f67' AS TEXT)"
+            " WHERE relativePath = 'Library/empty.log'"
+        )
+
+    with open_backup(root, tmp_path) as backup:
+        listed = list(backup.files())
+
+    assert "RootDomain/Library\x16\ufffd.log" in listed
+    assert "HomeDomain/Library/Safari/History.db" in listed
+    assert len(listed) == 4 + len(CONTENT)
+    assert list(backup.problems()) == []

@@ -14,6 +14,7 @@ written into the input: decrypted files, WAL pairs and archive members go to `sc
 
 from __future__ import annotations
 
+import itertools
 import os
 import plistlib
 import re
@@ -294,9 +295,12 @@ class IosBackup:
             if name == MANIFEST_DB or self._store.local(name) is not None:
                 yield name
         previous = None
-        listed = "SELECT domain, relativePath FROM Files WHERE flags = ?"
-        for domain, relative in self._query(f"{listed} {_ORDER}", (FLAG_FILE,)):
-            logical = f"{domain or ''}/{relative or ''}"
+        # The logical path is joined by SQLite: one text per row to bring into Python.
+        listed = (
+            "SELECT coalesce(domain, '') || '/' || coalesce(relativePath, '') FROM Files"
+            " WHERE flags = ?"
+        )
+        for (logical,) in self._query(f"{listed} {_ORDER}", (FLAG_FILE,)):
             if logical != previous:
                 yield logical
             previous = logical
@@ -368,11 +372,21 @@ class IosBackup:
     def _query(self, sql: str, params: tuple[int, ...]) -> Iterator[tuple[Any, ...]]:
         uri = f"file:{quote(str(self._index_path))}?mode=ro&immutable=1"
         with closing(sqlite3.connect(uri, uri=True)) as conn:
-            conn.text_factory = lambda b: b.decode("utf-8", "replace")
+            done = 0
             try:
-                yield from conn.execute(sql, params)
+                for row in conn.execute(sql, params):
+                    yield row
+                    done += 1
+            except sqlite3.OperationalError as exc:
+                if "decode" not in str(exc):
+                    self._problems.append(f"Manifest.db damaged part-way through the list: {exc}")
+                    return
+                # A path that is not UTF-8 (rare): the rest again, undecodable bytes replaced,
+                # so the usual listing keeps SQLite's own decoding.
+                conn.text_factory = lambda b: b.decode("utf-8", "replace")
+                yield from itertools.islice(conn.execute(sql, params), done, None)
             except sqlite3.DatabaseError as exc:
-                self._problems.append(f"Manifest.db damaged part-way through the file list: {exc}")
+                self._problems.append(f"Manifest.db damaged part-way through the list: {exc}")
 
     def row(self, logical_path: str) -> ManifestRow | None:
         domain, sep, relative = logical_path.partition("/")
