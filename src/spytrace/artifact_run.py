@@ -26,8 +26,7 @@ from spytrace.model import (
     Status,
 )
 from spytrace.outputs.files import open_private
-from spytrace.outputs.jsonenc import dumps
-from spytrace.outputs.records_jsonl import record_to_json
+from spytrace.outputs.records_jsonl import record_line
 from spytrace.outputs.timeline import TimelineWriter
 
 log = logging.getLogger("spytrace")
@@ -78,7 +77,7 @@ class _Sink:
             if matched:
                 self.findings.extend(matched)
                 ioc = ", ".join(dict.fromkeys(f.indicator.malware for f in matched if f.indicator))
-        self.pending.append(dumps(record_to_json(record)))
+        self.pending.append(record_line(record))
         self.records += 1
         if self.records % PART_BLOCK == 0:
             self.flush()

@@ -56,3 +56,27 @@ def test_nothing_wanted_means_every_line_and_an_empty_file_gives_none(tmp_path):
 
     assert [line.strip() for line in selected_lines(stored, ())] == [b'{"p":1}', b'{"p":2}']
     assert list(selected_lines(empty, ("x",))) == []
+
+
+def test_a_record_line_is_the_json_of_record_to_json():
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from spytrace.model import Observable, Record
+    from spytrace.outputs.jsonenc import dumps
+    from spytrace.outputs.records_jsonl import record_line, record_to_json
+
+    moment = datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=UTC)
+    plain = {"b": 1, "a": "x", "when": moment, "list": [1, "two"], "none": None}
+    odd = {"blob": b"\x00\xff", "path": Path("/a/b"), "tags": {"z"}, "nested": {1: b"\x01"}}
+    lines = []
+    for fields, time in ((plain, moment), (odd, None), ({}, moment)):
+        record = Record(
+            "sms", "HomeDomain/Library/SMS/sms.db", "message.ROWID=1", time, "Message",
+            fields, Observable.of(url=["https://e.example/"], email="a@b.example"), "Sent",
+        )  # fmt: skip
+        lines.append(record_line(record))
+
+        assert lines[-1] == dumps(record_to_json(record))
+    assert b'"blob":"00ff"' in lines[1] and b'"path":"/a/b"' in lines[1]
+    assert b'"time":"2024-05-06T07:08:09.123456Z"' in lines[0]

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from ahocorasick_rs import BytesAhoCorasick
 
 from spytrace.model import (
@@ -18,6 +19,7 @@ from spytrace.model import (
     iso,
     json_safe,
 )
+from spytrace.outputs.jsonenc import dumps
 
 
 def record_to_json(record: Record) -> dict[str, Any]:
@@ -31,6 +33,13 @@ def record_to_json(record: Record) -> dict[str, Any]:
         "fields": json_safe(record.fields),
         "observables": [{"kind": o.kind, "value": o.value} for o in record.observables],
     }
+
+
+def record_line(record: Record) -> bytes:
+    """record_to_json's JSON, encoded straight from the record: one per record of a scan."""
+    fields = record.fields
+    safe = json_safe(fields)
+    return dumps(record if safe is fields else msgspec.structs.replace(record, fields=safe))
 
 
 def record_from_json(data: dict[str, Any]) -> Record:
