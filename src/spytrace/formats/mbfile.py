@@ -22,6 +22,8 @@ from operator import itemgetter
 from types import MappingProxyType
 from typing import Any
 
+import msgspec
+
 from spytrace.errors import EvidenceError
 from spytrace.formats.nskeyedarchiver import is_archive, loads
 
@@ -78,9 +80,9 @@ def decode_mbfile(blob: bytes) -> MBFile:
         return _decode_fully(blob)
 
 
-@dataclass(frozen=True, slots=True)
-class MBFileTimes:
-    """What a listing of the backup's files shows of an MBFile."""
+class MBFileTimes(msgspec.Struct, frozen=True, gc=False):
+    """What a listing of the backup's files shows of an MBFile (one per Manifest row: a
+    Struct, built in C)."""
 
     size: int
     mode: int
