@@ -21,6 +21,9 @@ from spytrace.model import Observable
 # tools show 15; a name of exactly that length may be the start of a longer indicator.
 TRUNCATED_LENGTHS = (15, 16)
 _LOOKUP_CACHE = 1 << 16
+# Values that are nearly all different (one per file of a listing): a cache would only
+# cost its upkeep on every lookup.
+_UNIQUE_KINDS = frozenset({"file_path", "file_hash"})
 _CACHE_FORMAT = "spytrace-index-1"
 
 
@@ -135,6 +138,8 @@ class IndicatorIndex:
             self._looked_up = True  # an indicator added later must clear this answer too
         if not hittable:
             return ()  # no indicator of a kind this observable could hit: skip normalising
+        if kind in _UNIQUE_KINDS:
+            return self._match_uncached(kind, observable.value)
         return self._lookup(kind, observable.value)
 
     def _match_uncached(self, kind: str, value: str) -> tuple[Match, ...]:
