@@ -1,11 +1,17 @@
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from spytrace.model import Record
 from spytrace.outputs.timeline import TimelineWriter
 
 
-def test_runs_spilled_to_disk_merge_back_in_time_order(tmp_path):
+@pytest.mark.parametrize("write_rows", [1024, 2])  # rows reach the files in several writes
+def test_runs_spilled_to_disk_merge_back_in_time_order(tmp_path, monkeypatch, write_rows):
+    from spytrace.outputs import timeline
+
+    monkeypatch.setattr(timeline, "_WRITE_ROWS", write_rows)
     writer = TimelineWriter(tmp_path, run_rows=3)
     start = datetime(2024, 1, 1, tzinfo=UTC)
     order = [7, 2, 9, 1, 8, 3, 0, 6, 5, 4]
@@ -16,6 +22,10 @@ def test_runs_spilled_to_disk_merge_back_in_time_order(tmp_path):
     writer.write(tmp_path / "t.csv", tmp_path / "t.jsonl")
     rows = [json.loads(line) for line in (tmp_path / "t.jsonl").read_text().splitlines()]
     assert [r["message"] for r in rows] == [f"event {n}" for n in range(10)]
+    csv_lines = (tmp_path / "t.csv").read_text().splitlines()
+    assert [line.split(",")[3] for line in csv_lines] == ["message"] + [
+        f"event {n}" for n in range(10)
+    ]
     assert not list(tmp_path.glob("timeline-run-*"))
 
 

@@ -35,6 +35,7 @@ COLUMNS = (
 )
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MAX_CELLS = 4096
+_WRITE_ROWS = 1024  # rows per write call
 
 
 class TimelineWriter:
@@ -95,8 +96,10 @@ class TimelineWriter:
         self.buffer.sort()
         run = self.scratch / f"{self.prefix}-run-{len(self.runs)}"
         with open_private(run) as handle:
-            for line in self.buffer:
-                handle.write(line + _SEPARATOR)
+            # Written in slices: a write per row costs three times as much, one join of the
+            # whole run doubles its memory.
+            for start in range(0, len(self.buffer), _WRITE_ROWS):
+                handle.write(_SEPARATOR.join(self.buffer[start : start + _WRITE_ROWS]) + _SEPARATOR)
         self.runs.append(run)
         self.buffer = []
 
@@ -121,12 +124,28 @@ def write_timeline(runs: Sequence[Path], csv_path: Path, jsonl_path: Path) -> No
     """Sorted runs merged into the two timeline files; the runs are removed."""
     with open_private(csv_path) as csv_file, open_private(jsonl_path) as jsonl:
         csv_file.write(",".join(COLUMNS).encode() + b"\n")
+        json_rows: list[bytes] = []
+        csv_rows: list[bytes] = []
         for line in _merged(runs):
             _, json_row, csv_row = line.split(b"\x00", 2)
-            jsonl.write(json_row + b"\n")
-            csv_file.write(csv_row)
+            json_rows.append(json_row)
+            csv_rows.append(csv_row)
+            if len(json_rows) == _WRITE_ROWS:
+                _write_rows(jsonl, json_rows, csv_file, csv_rows)
+        _write_rows(jsonl, json_rows, csv_file, csv_rows)
     for run in runs:
         run.unlink(missing_ok=True)
+
+
+def _write_rows(
+    jsonl: IO[bytes], json_rows: list[bytes], csv_file: IO[bytes], csv_rows: list[bytes]
+) -> None:
+    """The gathered rows written (each CSV row ends in its own newline), and forgotten."""
+    if json_rows:
+        jsonl.write(b"\n".join(json_rows) + b"\n")
+        csv_file.write(b"".join(csv_rows))
+    json_rows.clear()
+    csv_rows.clear()
 
 
 def _merged(runs: Sequence[Path]) -> Iterator[bytes]:
