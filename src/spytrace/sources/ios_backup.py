@@ -513,13 +513,19 @@ class IosBackup:
         missing, examples = 0, list[str]()
         top = self._store.stored_in("")
         folder, names = "", top
-        listed = "SELECT fileID, domain, relativePath FROM Files WHERE flags = ? ORDER BY fileID"
-        for file_id, domain, relative in self._query(listed, (FLAG_FILE,)):
+        # Only the fileIDs are listed; the few missing files are looked up by theirs.
+        listed = "SELECT fileID FROM Files WHERE flags = ? ORDER BY fileID"
+        for (file_id,) in self._query(listed, (FLAG_FILE,)):
             file_id = str(file_id or "")
             if file_id[:2] != folder:
                 folder, names = file_id[:2], self._store.stored_in(file_id[:2])
             if file_id in names or file_id in top:
                 continue
+            with self._lock:
+                domain, relative = self._conn.execute(
+                    "SELECT domain, relativePath FROM Files WHERE fileID IS ? LIMIT 1",
+                    (file_id or None,),
+                ).fetchone() or ("", "")
             logical_path = f"{domain or ''}/{relative or ''}"
             full = self.row(logical_path)
             if full is not None and full.blob is not None and _empty_record(full):
