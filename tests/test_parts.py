@@ -5,10 +5,21 @@ import pytest
 from spytrace import parts
 from spytrace.artifacts.android import files_json
 from spytrace.iocs.loader import load_feeds
+from spytrace.model import Check
 from spytrace.outputs.files import prepare_output
+from spytrace.outputs.records_jsonl import selected_offsets
 from spytrace.scan import ScanOptions, scan
 from spytrace.testkit.fake_source import FolderSource
 from spytrace.testkit.scenarios import androidqf_files
+
+# A check reading back every listed file whose line holds "7" or "/dcim/": many lines, in
+# every part, so their offsets must come through the join exactly.
+SELECTING = Check(
+    "selecting",
+    reads=("android_files",),
+    run=lambda records: iter(()),
+    select={"android_files": ("7", "/DCIM/")},
+)
 
 
 def scan_with(tmp_path, scenario, name, workers):
@@ -21,7 +32,7 @@ def scan_with(tmp_path, scenario, name, workers):
         output,
         scratch,
         artifacts=(files_json.ARTIFACT,),
-        checks=(),
+        checks=(SELECTING,),
         options=ScanOptions(workers=workers),
     )
     return result, output
@@ -37,12 +48,20 @@ def test_parts_joined_give_the_records_timeline_and_findings_of_one_read(
     joined = []
     join = parts.join
     monkeypatch.setattr(
-        parts, "join", lambda results, output: joined.append(len(results)) or join(results, output)
+        parts,
+        "join",
+        lambda results, output: (
+            joined.append((len(results), join(results, output))) or joined[-1][1]
+        ),
     )
 
     split, split_out = scan_with(tmp_path, scenario, "parts", workers=workers)
 
-    assert joined == [workers]
+    [(count, result)] = joined
+    assert count == workers
+    listing = split_out / "records/android_files.jsonl"
+    expected = selected_offsets(listing, {"": SELECTING.select["android_files"]})[""]
+    assert list(result.selected["selecting"]) == expected and len(expected) > files // 10
 
     for name in ("records/android_files.jsonl", "timeline.csv", "timeline.jsonl"):
         assert (split_out / name).read_bytes() == (single_out / name).read_bytes(), name

@@ -8,6 +8,7 @@ different artifacts share nothing, so they can go on in separate processes.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -26,7 +27,7 @@ from spytrace.model import (
     Status,
 )
 from spytrace.outputs.files import open_private
-from spytrace.outputs.records_jsonl import record_line
+from spytrace.outputs.records_jsonl import Selector, record_line
 from spytrace.outputs.timeline import TimelineWriter
 
 log = logging.getLogger("spytrace")
@@ -38,6 +39,8 @@ class Job:
     files: tuple[EvidenceFile, ...]  # opened by the scan; failures already counted there
     failures: tuple[tuple[str, str], ...] = ()  # (logical path, why) of files not opened
     planned: int = 0  # files the artifact's paths matched
+    # Per check, the texts of the records it reads back (Check.select): found as they are written.
+    select: Mapping[str, Sequence[str]] = field(default_factory=dict)
     # Part `part` of `parts` of the artifact's one file (Artifact.parse_part), or all of it.
     part: int = 0
     parts: int = 1
@@ -53,6 +56,8 @@ class JobResult:
     problems: tuple[str, ...]
     records_file: Path | None = None  # where a part's records went (scratch)
     block_starts: tuple[int, ...] = ()  # offsets of a part's blocks in that file
+    # Per check, where the lines it selected start in the records file (or the part's file).
+    selected: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -67,6 +72,7 @@ class _Sink:
     device: dict[str, Any] = field(default_factory=dict)
     records: int = 0
     block_starts: list[int] | None = None  # kept when the run reads one part of a file
+    selector: Selector | None = None
     # A block's JSON lines, written in one call when the block is full.
     pending: list[bytes] = field(default_factory=list)
 
@@ -91,11 +97,16 @@ class _Sink:
         """The pending lines to the records file, as one block (parts.py joins blocks)."""
         if not self.pending:
             return
+        start = self.handle.tell()
         if self.block_starts is not None:
-            self.block_starts.append(self.handle.tell())
+            self.block_starts.append(start)
         self.pending.append(b"")
-        self.handle.write(b"\n".join(self.pending))
+        block = b"\n".join(self.pending)
+        self.handle.write(block)
         self.pending = []
+        if self.selector is not None:
+            # Searched here, in parallel with the other runs, while the block is in memory.
+            self.selector.feed(block, start)
 
 
 def run_job(
@@ -115,7 +126,10 @@ def run_job(
         else output / "records" / f"{artifact.name}.jsonl"
     )
     with open_private(records_file) as handle:
-        sink = _Sink(index, handle, timeline, device, block_starts=[] if split else None)
+        selector = Selector(job.select) if job.select else None
+        sink = _Sink(
+            index, handle, timeline, device, block_starts=[] if split else None, selector=selector
+        )
         for evidence in job.files:
             count, problem = _parse_file(_reader(job), evidence, sink)
             sink.flush()
@@ -141,6 +155,7 @@ def run_job(
         problems=tuple(problems),
         records_file=records_file if split else None,
         block_starts=tuple(sink.block_starts or ()),
+        selected={k: tuple(v) for k, v in selector.offsets().items()} if selector else {},
     )
 
 

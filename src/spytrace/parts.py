@@ -9,6 +9,7 @@ byte, and one coverage entry; the timeline merges every part's runs anyway.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 from collections.abc import Sequence
 from dataclasses import replace
@@ -40,18 +41,24 @@ def join(results: Sequence[JobResult], output: Path) -> JobResult:
         parts = [stack.enter_context(_records_of(r).open("rb")) for r in results]
         ends = [part.seek(0, 2) for part in parts]
         starts = [[*r.block_starts, end] for r, end in zip(results, ends, strict=True)]
+        moved: list[list[int]] = [[] for _ in results]  # where each part's blocks now start
         block = 0
         while True:
             which, nth = block % len(parts), block // len(parts)
             bounds = starts[which]
             if nth + 1 >= len(bounds):
                 break  # blocks go round the parts: the first part without one ends them all
+            moved[which].append(joined.tell())
             parts[which].seek(bounds[nth])
             joined.write(parts[which].read(bounds[nth + 1] - bounds[nth]))
             block += 1
     for result in results:
         if result.records_file is not None:
             result.records_file.unlink(missing_ok=True)
+    selected: dict[str, list[int]] = {}
+    for result, bounds, now in zip(results, starts, moved, strict=True):
+        for check, offsets in result.selected.items():
+            selected.setdefault(check, []).extend(_moved(offsets, bounds, now))
     records = sum(r.records for r in results)
     devices: dict[str, object] = {}
     for result in results:
@@ -66,7 +73,17 @@ def join(results: Sequence[JobResult], output: Path) -> JobResult:
         timeline_runs=tuple(run for r in results for run in r.timeline_runs),
         records_file=None,
         block_starts=(),
+        selected={check: tuple(sorted(offsets)) for check, offsets in selected.items()},
     )
+
+
+def _moved(offsets: Sequence[int], bounds: Sequence[int], now: Sequence[int]) -> list[int]:
+    """Offsets in a part's file as offsets in the joined file, block by block."""
+    out = []
+    for offset in offsets:
+        nth = bisect.bisect_right(bounds, offset) - 1
+        out.append(now[nth] + offset - bounds[nth])
+    return out
 
 
 def _records_of(result: JobResult) -> Path:

@@ -30,7 +30,6 @@ from spytrace.outputs.records_jsonl import (
     lines_at,
     record_from_json,
     selected_lines,
-    selected_offsets,
 )
 from spytrace.outputs.timeline import write_timeline
 from spytrace.parallel import Background, run_jobs
@@ -100,9 +99,20 @@ def scan(
     file_hashes: dict[str, str] = {}
     # Files are opened (decrypted, extracted) here, in one process; parsing may then spread
     # over several.
-    jobs = [_open_job(source, a, planned[a.name], file_hashes) for a in artifacts]
+    jobs = [
+        replace(_open_job(source, a, planned[a.name], file_hashes), select=_selects(a, checks))
+        for a in artifacts
+    ]
     index = feeds.index if feeds is not None and feeds.usable else None
     results = run_jobs(jobs, index, output, scratch, device_artifacts, options.workers, events)
+    # The timeline is merged in another process while the source's problems are gathered and
+    # the checks run here.
+    merge = Background(
+        write_timeline,
+        [run for r in results for run in r.timeline_runs],
+        output / "timeline.csv",
+        output / "timeline.jsonl",
+    )
     for problem in source.problems():
         log.warning("%s: %s", source.path, problem)
     coverage = tuple(r.coverage for r in results)
@@ -111,16 +121,13 @@ def scan(
     for job_result in results:
         for key, value in job_result.device.items():
             device.setdefault(key, value)
-    # The timeline is merged in another process while the checks run here.
-    merge = Background(
-        write_timeline,
-        [run for r in results for run in r.timeline_runs],
-        output / "timeline.csv",
-        output / "timeline.jsonl",
-    )
     parsed = {c.artifact for c in coverage if c.records}
     runnable = [check for check in checks if parsed.intersection(check.reads)]
-    selections = _selections(output, runnable)
+    selections = {
+        (check, r.coverage.artifact): offsets
+        for r in results
+        for check, offsets in r.selected.items()
+    }
     for check in runnable:
         for finding in check.run(_read_back(output, check, selections)):
             found.append(replace(finding, rule=finding.rule or check.name))
@@ -155,20 +162,9 @@ def _open_job(source: Source, artifact: Artifact, paths: list[str], hashes: dict
     return Job(artifact, tuple(opened), tuple(failures), len(paths))
 
 
-def _selections(output: Path, checks: Sequence[Check]) -> dict[tuple[str, str], list[int]]:
-    """Where the lines each check selects start, per (check, artifact): one pass per file."""
-    wanted: dict[str, dict[str, Sequence[str]]] = {}
-    for check in checks:
-        for name in check.reads:
-            if name in check.select:
-                wanted.setdefault(name, {})[check.name] = check.select[name]
-    found: dict[tuple[str, str], list[int]] = {}
-    for name, by_check in wanted.items():
-        path = output / "records" / f"{name}.jsonl"
-        if path.exists():
-            for check_name, offsets in selected_offsets(path, by_check).items():
-                found[check_name, name] = offsets
-    return found
+def _selects(artifact: Artifact, checks: Sequence[Check]) -> dict[str, tuple[str, ...]]:
+    """Per check, the texts that select the artifact's records it reads back."""
+    return {c.name: c.select[artifact.name] for c in checks if artifact.name in c.select}
 
 
 def _read_back(

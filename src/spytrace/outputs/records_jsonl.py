@@ -56,23 +56,47 @@ def record_from_json(data: dict[str, Any]) -> Record:
     )
 
 
-def selected_offsets(path: Path, wanted: Mapping[str, Sequence[str]]) -> dict[str, list[int]]:
+class Selector:
     """For each selection, where the lines holding one of its texts start (ASCII case ignored).
 
-    One pass serves every selection: the file is read in large blocks, lower-cased, and
-    searched for all texts at once by an Aho-Corasick automaton, so a 200,000-line listing
-    costs native code, not a Python test per line or a pass per text. Ignoring case only lets
-    more lines through: a selection is a cheap first cut and the check still judges each record.
+    Blocks of whole lines are fed as they are written (or read back), each lower-cased and
+    searched for every selection's texts at once, so a 200,000-line listing costs native code,
+    not a Python test per line or a pass per text. Ignoring case only lets more lines through:
+    a selection is a cheap first cut and the check still judges each record.
     """
-    found: dict[str, set[int]] = {name: set() for name in wanted}
-    needles: dict[bytes, list[str]] = {}
-    for name, texts in wanted.items():
-        for text in texts:
-            needles.setdefault(text.encode().lower(), []).append(name)
-    if not needles:
-        return {name: [] for name in wanted}
-    search = _searcher(list(needles))
-    owners = list(needles.values())
+
+    def __init__(self, wanted: Mapping[str, Sequence[str]]) -> None:
+        self.found: dict[str, set[int]] = {name: set() for name in wanted}
+        needles: dict[bytes, list[str]] = {}
+        for name, texts in wanted.items():
+            for text in texts:
+                needles.setdefault(text.encode().lower(), []).append(name)
+        self._owners = list(needles.values())
+        self._search = _searcher(list(needles)) if needles else None
+
+    @property
+    def searching(self) -> bool:
+        return self._search is not None
+
+    def feed(self, block: bytes, base: int) -> None:
+        """A block of whole lines that starts at offset `base` of its file."""
+        if self._search is None:
+            return
+        lowered = block.lower()
+        for needle, at in self._search(lowered):
+            start = base + lowered.rfind(b"\n", 0, at) + 1
+            for name in self._owners[needle]:
+                self.found[name].add(start)
+
+    def offsets(self) -> dict[str, list[int]]:
+        return {name: sorted(starts) for name, starts in self.found.items()}
+
+
+def selected_offsets(path: Path, wanted: Mapping[str, Sequence[str]]) -> dict[str, list[int]]:
+    """A Selector's offsets for a records file read back in large blocks."""
+    selector = Selector(wanted)
+    if not selector.searching:
+        return selector.offsets()
     base = 0
     with path.open("rb") as handle:
         rest = b""
@@ -81,16 +105,12 @@ def selected_offsets(path: Path, wanted: Mapping[str, Sequence[str]]) -> dict[st
             block = rest + chunk
             # A block ends at its last newline; the tail waits for the next one (or the end).
             cut = block.rfind(b"\n") + 1 if chunk else len(block)
-            lowered = block[:cut].lower()
-            for needle, at in search(lowered):
-                start = base + lowered.rfind(b"\n", 0, at) + 1
-                for name in owners[needle]:
-                    found[name].add(start)
+            selector.feed(block[:cut], base)
             base += cut
             rest = block[cut:]
             if not chunk:
                 break
-    return {name: sorted(starts) for name, starts in found.items()}
+    return selector.offsets()
 
 
 # Up to this many texts, one bytes.find pass per text beats the automaton (measured on a
