@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from itertools import islice
+from operator import attrgetter
 from pathlib import Path, PurePath
 from typing import IO, Any
 
@@ -589,14 +590,19 @@ def _read_timeline(
         # A chunk's lines are decoded in one call, as one JSON array.
         while lines := [line for line in islice(handle, chunk_rows) if line.strip()]:
             rows = _decode_rows.decode(b"[" + b",".join(lines) + b"]")
-            for row in [r for r in rows if r.locator in cited_locators]:
-                key = (row.artifact, row.source, row.locator)
-                if key in wanted:
-                    data.cited.setdefault(key, (row.timestamp_desc, row.message))
+            # Whether the chunk holds a cited record is asked of all its rows at once, in C.
+            if not cited_locators.isdisjoint(map(_locator_of, rows)):
+                for row in [r for r in rows if r.locator in cited_locators]:
+                    key = (row.artifact, row.source, row.locator)
+                    if key in wanted:
+                        data.cited.setdefault(key, (row.timestamp_desc, row.message))
             _add_chunk(data, rows, spool, artifacts, iocs)
     data.artifacts = list(artifacts)
     data.iocs = list(iocs)
     return data
+
+
+_locator_of = attrgetter("locator")
 
 
 def _numbered(values: list[str], numbers: dict[str, int]) -> list[int]:
