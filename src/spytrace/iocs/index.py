@@ -140,6 +140,11 @@ class IndicatorIndex:
             return ()  # no indicator of a kind this observable could hit: skip normalising
         if kind in _UNIQUE_KINDS:
             return self._match_uncached(kind, observable.value)
+        if kind == "url" and "url" not in self._tables:
+            # No URL indicator: a link matches by its host alone, and the few hosts of
+            # thousands of different links are each looked up once.
+            host = normalize.url_host(observable.value)
+            return self._lookup("host", host) if host is not None else ()
         return self._lookup(kind, observable.value)
 
     def _match_uncached(self, kind: str, value: str) -> tuple[Match, ...]:
@@ -226,11 +231,6 @@ class IndicatorIndex:
                 yield Match(indicator, address)
 
     def _url(self, value: str) -> Iterator[Match]:
-        if "url" not in self._tables:
-            only_host = normalize.url_host(value)
-            if only_host is not None:
-                yield from self._address_or_host(only_host)
-            return
         parts = normalize.url_and_host(value)
         if parts is None:
             return
@@ -334,6 +334,7 @@ def _exact_kind(kind: str) -> Callable[[IndicatorIndex, str], Iterator[Match]]:
 _MATCHERS: dict[str, Callable[[IndicatorIndex, str], Iterator[Match]]] = {
     "domain": IndicatorIndex._domain,
     "url": IndicatorIndex._url,
+    "host": IndicatorIndex._address_or_host,  # a link's host in normal form (see match)
     "ip": IndicatorIndex._ip,
     "email": IndicatorIndex._email,
     "process": IndicatorIndex._process,
