@@ -13,14 +13,9 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-import yaml
-
 from spytrace.errors import FeedError
 from spytrace.iocs import normalize
 from spytrace.iocs.raw import FeedContent, RawIndicator, Unsupported
-
-# libyaml's loader where PyYAML was built with it: several times faster on Echap's big file.
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 SAMPLES_HEADER = ("SHA256", "Package Name", "Certificate")
 
@@ -35,8 +30,12 @@ def looks_like_echap(document: Any) -> bool:
 
 
 def load_yaml(name: str, data: bytes) -> Any:
+    import yaml  # here: a scan whose indicators come from the compiled cache reads no YAML
+
+    # libyaml's loader where PyYAML was built with it: several times faster on Echap's big file.
+    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.load(data, Loader=_Loader)  # noqa: S506 - a safe loader, C or Python
+        return yaml.load(data, Loader=loader)  # noqa: S506 - a safe loader, C or Python
     except yaml.YAMLError as exc:
         raise FeedError(f"{name}: not valid YAML ({str(exc).splitlines()[0]})") from exc
 

@@ -12,7 +12,6 @@ import hashlib
 import os
 import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-import yaml
 
 from spytrace import __version__
 from spytrace.errors import UserError
@@ -66,6 +64,8 @@ class UpdateResult:
 
 def read_index(data: bytes, raw_base: str = DEFAULT_RAW_BASE) -> list[FeedSpec]:
     """Feeds named in an `indicators.yaml`; entries of unknown shape are passed over."""
+    import yaml  # only for the feed list: a scan with a compiled index never reads YAML
+
     try:
         document = yaml.safe_load(data)
     except yaml.YAMLError as exc:
@@ -109,8 +109,11 @@ def fetch(url: str) -> bytes:
     """GET with a timeout and a size cap; only http(s)."""
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
         raise ValueError(f"not an http(s) URL: {url}")
-    request = urllib.request.Request(url, headers={"User-Agent": f"spytrace/{__version__}"})  # noqa: S310
-    with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+    # Imported here, only to download: a scan stays offline and skips loading HTTP and TLS.
+    from urllib.request import Request, urlopen
+
+    request = Request(url, headers={"User-Agent": f"spytrace/{__version__}"})  # noqa: S310
+    with urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
         data: bytes = response.read(MAX_DOWNLOAD_BYTES + 1)
     if len(data) > MAX_DOWNLOAD_BYTES:
         raise ValueError(f"larger than {MAX_DOWNLOAD_BYTES} bytes")
