@@ -339,6 +339,22 @@ def test_the_embedded_timeline_holds_every_event_in_order(pegasus):
     assert [f["id"] for f in index["findings"]] == [f["id"] for f in findings]
 
 
+def test_a_timeline_chunk_that_cannot_be_packed_fails_the_report_and_leaves_none(
+    pegasus, tmp_path, monkeypatch
+):
+    from spytrace.outputs import report_html
+
+    _, _, out = pegasus
+
+    def full_disk(chunk, spool, spans):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(report_html, "_pack", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        report_html.write_report(out, tmp_path / "report.html")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_report_command_remakes_the_report_and_refuses_a_folder_without_a_scan(pegasus, tmp_path):
     _, _, out = pegasus
     target = tmp_path / "again.html"

@@ -24,7 +24,7 @@ import tempfile
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from importlib import resources
@@ -587,6 +587,7 @@ def _read_timeline(
     artifacts: dict[str, int] = {}
     iocs: dict[str, int] = {"": 0}
     cited_locators = {locator for _, _, locator in wanted}
+    packing: list[Future[None]] = []
     # One thread compresses chunk n (zlib lets go of the GIL) while chunk n+1 is read; being
     # one, it writes the spool in chunk order.
     with path.open("rb") as handle, ThreadPoolExecutor(max_workers=1) as packer:
@@ -601,7 +602,9 @@ def _read_timeline(
                         data.cited.setdefault(key, (row.timestamp_desc, row.message))
             chunk = _add_chunk(data, rows, artifacts, iocs)
             if spool is not None:
-                packer.submit(_pack, dumps(chunk), spool, data.spans)
+                packing.append(packer.submit(_pack, dumps(chunk), spool, data.spans))
+    for done in packing:
+        done.result()  # a chunk that could not be packed fails the report, never silently
     data.artifacts = list(artifacts)
     data.iocs = list(iocs)
     return data
