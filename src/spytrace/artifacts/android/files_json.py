@@ -99,44 +99,49 @@ def entries(file: EvidenceFile) -> Iterator[FileInfo]:
     """
     skipped = [0]
     with file.path.open("rb") as handle:
-        head = handle.read(CHUNK)
-        lines = head.lstrip()[:1] != b"["
-        buffer = head
-        ended = not head
+        buffer = handle.read(CHUNK)
+        lines = buffer.lstrip()[:1] != b"["
+        ended = not buffer
         while True:
             cut = buffer.rfind(b"\n" if lines else b"}")
             if ended and lines:
                 cut = len(buffer)
             if cut < 0 and ended:
                 break
+            done = 0
             if cut >= 0:
-                region = buffer[: cut + (0 if lines else 1)]
-                batch = _batch(region, lines)
+                batch = _batch(buffer, cut + (0 if lines else 1), lines)
                 if batch is None:
                     yield from _one_by_one(handle, buffer, ended, skipped)
                     break
                 yield from batch
-                buffer = buffer[cut + 1 :]
+                done = cut + 1
             if ended:
                 break
             more = handle.read(CHUNK)
             ended = not more
-            buffer += more
+            # One copy per chunk: what is left of this one, and the next.
+            buffer = buffer[done:] + more
     if skipped[0]:
         count = skipped[0]
         file.notes.append(f"{count} damaged or unexpected entr{'y' if count == 1 else 'ies'}")
 
 
-def _batch(region: bytes, lines: bool) -> list[FileInfo] | None:
+def _batch(buffer: bytes, end: int, lines: bool) -> list[FileInfo] | None:
+    """The objects in buffer[:end], decoded in one call; None where they do not decode."""
     if lines:
-        body = b",".join(line for line in region.split(b"\n") if line.strip())
+        body = b",".join(line for line in buffer[:end].split(b"\n") if line.strip())
+        if not body.strip():
+            return []
+        framed = b"[" + body + b"]"
     else:
-        start = region.find(b"{")
-        body = region[start:] if start >= 0 else b""
-    if not body.strip():
-        return []
+        start = buffer.find(b"{", 0, end)
+        if start < 0:
+            return []
+        # Framed as an array straight from the buffer: one copy of the region.
+        framed = b"".join((b"[", memoryview(buffer)[start:end], b"]"))
     try:
-        return _list_decoder.decode(b"[" + body + b"]")
+        return _list_decoder.decode(framed)
     except (msgspec.DecodeError, msgspec.ValidationError):
         return None
 
