@@ -26,3 +26,39 @@ def test_work_that_fails_beside_the_caller_fails_the_wait(capfd):
     with pytest.raises(OSError, match=r"writing the timeline failed \(exit code 1\)"):
         work.wait("writing the timeline")
     capfd.readouterr()  # the child's own traceback, on its stderr
+
+
+def _lines(file):
+    from spytrace.model import Record
+
+    for number, line in enumerate(file.path.read_text().splitlines(), 1):
+        yield Record(
+            file.logical_path.split("/")[0], file.logical_path, f"line {number}", None, line
+        )
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_callers_own_work_is_done_once_while_the_pool_reads(tmp_path, workers):
+    import multiprocessing
+
+    from spytrace.artifact_run import Job
+    from spytrace.model import Artifact, EvidenceFile
+    from spytrace.parallel import run_jobs
+    from spytrace.scan import QuietEvents
+
+    jobs = []
+    for name in ("first", "second"):
+        (tmp_path / f"{name}.txt").write_text("a\nb\nc\n")
+        evidence = EvidenceFile(f"{name}/x.txt", tmp_path / f"{name}.txt")
+        jobs.append(Job(Artifact(name, (f"{name}/*",), _lines), (evidence,), planned=1))
+    (tmp_path / "out" / "records").mkdir(parents=True)
+    (tmp_path / "scratch").mkdir()
+    seen = []
+
+    results = run_jobs(
+        jobs, None, tmp_path / "out", tmp_path / "scratch", frozenset(), workers, QuietEvents(),
+        lambda: seen.append(len(multiprocessing.active_children())),
+    )  # fmt: skip
+
+    assert [r.records for r in results] == [3, 3]
+    assert len(seen) == 1 and (seen[0] >= 2 if workers == 2 else seen[0] == 0)

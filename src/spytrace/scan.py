@@ -104,9 +104,12 @@ def scan(
         for a in artifacts
     ]
     index = feeds.index if feeds is not None and feeds.usable else None
-    results = run_jobs(jobs, index, output, scratch, device_artifacts, options.workers, events)
-    # The timeline is merged in another process while the source's problems are gathered and
-    # the checks run here.
+    # The source's own problems (a backup's files listed but not stored, say) are gathered
+    # while the runs go on; source.problems() keeps them.
+    results = run_jobs(
+        jobs, index, output, scratch, device_artifacts, options.workers, events, source.problems
+    )
+    # The timeline is merged in another process while the checks run here.
     merge = Background(
         write_timeline,
         [run for r in results for run in r.timeline_runs],
