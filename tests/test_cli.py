@@ -1,6 +1,7 @@
 """The command line through a subprocess: exit codes, one-line errors, JSON outputs."""
 
 import json
+import re
 
 import pytest
 
@@ -153,3 +154,25 @@ def test_detection_names_every_acquisition_type(tmp_path):
     with zipfile.ZipFile(qf, "w") as zf:
         zf.writestr("acquisition.json", "{}")
     assert detect(qf).type == "android_androidqf"
+
+
+def test_debug_says_how_long_each_stage_and_artifact_took(tmp_path):
+    from spytrace.testkit.scenarios import androidqf_files
+
+    scenario = androidqf_files(tmp_path / "acquisition", files=50, planted=1)
+    run = spytrace(
+        "scan", scenario.path, "--iocs", scenario.indicators, "-o", tmp_path / "out", "--debug",
+        home=tmp_path,
+    )  # fmt: skip
+
+    assert run.returncode == 1, run.stderr
+    stages = [line for line in run.stderr.splitlines() if " in " in line and "DEBUG" in line]
+    for stage in (
+        r"scan: loaded \d+ indicators",
+        r"scan: planned \d+ files",
+        r"android_files: 50 records",
+        r"scan: read every artifact",
+        r"scan: ran \d+ checks",
+        r"scan: wrote report.html",
+    ):
+        assert any(re.search(stage + r" in \d+\.\d\d s$", line) for line in stages), stage

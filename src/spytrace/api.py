@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -41,13 +42,18 @@ class ScanRequest:
 
 def load_indicators(paths: Sequence[Path], use_cache: bool = True) -> FeedSet:
     """The given indicator files and folders, or else the feeds `iocs update` installed."""
+    started = time.perf_counter()
     cache = feed_store.cache_dir() if use_cache else None
-    if paths:
-        return load_feeds(list(paths), cache_dir=cache)
     installed = feed_store.feeds_dir()
-    if not installed.is_dir():
-        return load_feeds([], cache_dir=None)
-    return load_feeds([installed], feed_store.installed_feed_names(installed), cache_dir=cache)
+    if paths:
+        feeds = load_feeds(list(paths), cache_dir=cache)
+    elif not installed.is_dir():
+        feeds = load_feeds([], cache_dir=None)
+    else:
+        feeds = load_feeds([installed], feed_store.installed_feed_names(installed), cache_dir=cache)
+    seconds = time.perf_counter() - started
+    log.debug("scan: loaded %d indicators in %.2f s", len(feeds.index), seconds)
+    return feeds
 
 
 def check_request(request: ScanRequest) -> Detected:
@@ -67,7 +73,11 @@ def scan_path(
     self-test passes a reduced one to prove it notices what is missing); checks follow."""
     detected = check_request(request)
     if feeds is None:
+        started = time.perf_counter()
         feeds = load_indicators(request.iocs, request.use_cache)
+        log.debug(
+            "scan: loaded %d indicators in %.2f s", len(feeds.index), time.perf_counter() - started
+        )
     with private_tempdir() as scratch:
         source_scratch = scratch / "source"
         source_scratch.mkdir(mode=0o700)
@@ -105,8 +115,10 @@ def scan_path(
 def _write_report(folder: Path) -> None:
     """Every scan leaves report.html; a failure there costs the report, never the findings
     (or the exit code scripts act on)."""
+    started = time.perf_counter()
     try:
         write_report(folder)
+        log.debug("scan: wrote report.html in %.2f s", time.perf_counter() - started)
     except Exception as exc:  # the contract files are written; the report is a view of them
         log.error("report.html could not be written: %s: %s", type(exc).__name__, exc)
 

@@ -8,6 +8,7 @@ different artifacts share nothing, so they can go on in separate processes.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +57,7 @@ class JobResult:
     problems: tuple[str, ...]
     records_file: Path | None = None  # where a part's records went (scratch)
     block_starts: tuple[int, ...] = ()  # offsets of a part's blocks in that file
+    seconds: float = 0.0  # how long the run took
     # Per check, where the lines it selected start in the records file (or the part's file).
     selected: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
 
@@ -113,6 +115,7 @@ def run_job(
     job: Job, index: IndicatorIndex | None, output: Path, scratch: Path, device: bool
 ) -> JobResult:
     artifact = job.artifact
+    started = time.perf_counter()
     if not job.planned:
         return JobResult(Coverage(artifact.name, Status.ABSENT), (), {}, 0, (), ())
     split = job.parts > 1
@@ -156,6 +159,7 @@ def run_job(
         records_file=records_file if split else None,
         block_starts=tuple(sink.block_starts or ()),
         selected={k: tuple(v) for k, v in selector.offsets().items()} if selector else {},
+        seconds=time.perf_counter() - started,
     )
 
 

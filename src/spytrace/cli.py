@@ -156,7 +156,9 @@ def scan(
         bool, typer.Option("--quiet", "-q", help="Only errors and the verdict.")
     ] = False,
     log_json: Annotated[bool, typer.Option(help="Log lines as JSON on stderr.")] = False,
-    debug: Annotated[bool, typer.Option(help="Show details of parser failures.")] = False,
+    debug: Annotated[
+        bool, typer.Option(help="Show details of parser failures, and how long each stage took.")
+    ] = False,
     device: Annotated[
         str | None,
         typer.Option(help="UDID of the backup to scan, where PATH holds several (else asked)."),

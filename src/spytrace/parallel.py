@@ -10,6 +10,7 @@ completion. Where fork is not available, or one worker is asked for, runs go one
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import os
 import sys
@@ -23,6 +24,8 @@ from spytrace.iocs.index import IndicatorIndex
 
 if TYPE_CHECKING:
     from spytrace.scan import ScanEvents
+
+log = logging.getLogger("spytrace")
 
 # What forked workers read: set just before the pool starts, inherited by fork.
 _STATE: tuple[Sequence[Job], IndicatorIndex | None, Path, Path, frozenset[str]] | None = None
@@ -48,6 +51,8 @@ def run_jobs(
 
     def finished(job: Job, result: JobResult) -> None:
         name = job.artifact.name
+        part = f" (part {job.part + 1} of {job.parts})" if job.parts > 1 else ""
+        log.debug("%s%s: %d records in %.2f s", name, part, result.records, result.seconds)
         done.setdefault(name, {})[job.part] = result
         if len(done[name]) == job.parts:
             joined[name] = parts.join([done[name][i] for i in range(job.parts)], output)

@@ -95,7 +95,9 @@ def scan(
     started = datetime.now(UTC)
     start = clock.perf_counter()
     make_private_dir(output / "records")
+    lap = start
     planned = plan_files(artifacts, source.files())
+    lap = _lap(f"planned {sum(map(len, planned.values()))} files", lap)
     file_hashes: dict[str, str] = {}
     # Files are opened (decrypted, extracted) here, in one process; parsing may then spread
     # over several.
@@ -103,12 +105,14 @@ def scan(
         replace(_open_job(source, a, planned[a.name], file_hashes), select=_selects(a, checks))
         for a in artifacts
     ]
+    lap = _lap("opened them", lap)
     index = feeds.index if feeds is not None and feeds.usable else None
     # The source's own problems (a backup's files listed but not stored, say) are gathered
     # while the runs go on; source.problems() keeps them.
     results = run_jobs(
         jobs, index, output, scratch, device_artifacts, options.workers, events, source.problems
     )
+    lap = _lap("read every artifact", lap)
     # The timeline is merged in another process while the checks run here.
     merge = Background(
         write_timeline,
@@ -135,7 +139,9 @@ def scan(
         for finding in check.run(_read_back(output, check, selections)):
             found.append(replace(finding, rule=finding.rule or check.name))
     findings = _finalise(found, file_hashes)
+    lap = _lap(f"ran {len(runnable)} checks", lap)
     merge.wait("writing the timeline")
+    lap = _lap("waited for the timeline merge", lap)
     result = ScanResult(
         output=output,
         findings=findings,
@@ -146,7 +152,15 @@ def scan(
         fail_on=options.fail_on,
     )
     findings_json.write_all(result, source, feeds, file_hashes, started, __version__)
+    _lap("wrote findings.json, coverage.json and custody.json", lap)
     return result
+
+
+def _lap(what: str, since: float) -> float:
+    """Logs how long a stage took (seen with --debug), and returns when it ended."""
+    now = clock.perf_counter()
+    log.debug("scan: %s in %.2f s", what, now - since)
+    return now
 
 
 def _open_job(source: Source, artifact: Artifact, paths: list[str], hashes: dict[str, str]) -> Job:
