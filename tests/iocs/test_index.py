@@ -263,3 +263,43 @@ def test_an_indicator_added_after_lookups_is_matched():
 
     assert hits(index, "email", "spy@mail.example") == ["spy@mail.example"]
     assert hits(index, "domain", "other.example") == ["other.example"]
+
+
+def _file_path_hits_by_walking(paths: set[str], path: str) -> list[str]:
+    """DESIGN.md's rule spelled out: equal, under at a / boundary, or (relative indicators)
+    the end of the path after a / that is not its first character; longest first each."""
+    under = [f for f in paths if f.startswith("/") and (path == f or path.startswith(f + "/"))]
+    ends = [
+        r
+        for r in paths
+        if not r.startswith("/") and path.endswith("/" + r) and len(path) > len(r) + 1
+    ]
+    return sorted(under, key=len, reverse=True) + sorted(ends, key=len, reverse=True)
+
+
+def test_file_paths_match_as_a_walk_of_every_folder_and_tail_would(index):
+    import random
+
+    folders = ["/private/var/mobile", "/private/var/db", "/data/local/tmp", "/sdcard/Download"]
+    names = ["a.plist", "b", "tracker.plist", "com.example.tracker.plist", "x.apk"]
+    indicators = {
+        "/private/var/mobile/Library",
+        "/private/var/db/x",
+        "/data/local/tmp",
+        "Library/Preferences/com.example.tracker.plist",
+        "Preferences/com.example.tracker.plist",
+        "b",
+        "tmp/x.apk",
+    }
+    built = IndicatorIndex()
+    for raw in sorted(indicators):
+        built.add("file_path", raw, raw, "file:path", ORIGIN)
+    chooser = random.Random(7)
+    for _ in range(400):
+        middle = "/".join(chooser.choice(["Library", "Preferences", "x", "tmp", "Caches"])
+                          for _ in range(chooser.randrange(0, 4)))  # fmt: skip
+        path = "/".join(p for p in (chooser.choice(folders), middle, chooser.choice(names)) if p)
+
+        hits = [m.indicator.raw for m in built.match(Observable("file_path", path))]
+
+        assert hits == _file_path_hits_by_walking(indicators, path), path

@@ -21,6 +21,7 @@ from spytrace.model import Observable
 # tools show 15; a name of exactly that length may be the start of a longer indicator.
 TRUNCATED_LENGTHS = (15, 16)
 _LOOKUP_CACHE = 1 << 16
+_FOLDER_CACHE = 1 << 14
 # Values that are nearly all different (one per file of a listing): a cache would only
 # cost its upkeep on every lookup.
 _UNIQUE_KINDS = frozenset({"file_path", "file_hash"})
@@ -55,13 +56,15 @@ class IndicatorIndex:
         self._origins: list[Origin] = []
         self._origin_ids: dict[Origin, int] = {}
         self._patterns: dict[int, str] = {}
-        self._relative_paths = False  # any file_path indicator not starting with "/"
         self._reset_cache()
 
     def _reset_cache(self) -> None:
         self._looked_up = False
         self._hittable: dict[str, bool] = {}  # observable kind -> an indicator could hit it
         self._lookup = lru_cache(maxsize=_LOOKUP_CACHE)(self._match_uncached)
+        # The files of a listing share their folders: each folder's own matches are found once.
+        self._folders = lru_cache(maxsize=_FOLDER_CACHE)(self._folder_matches)
+        self._tails: dict[str, tuple[str, ...]] | None = None  # see _relative_tails
 
     def __len__(self) -> int:
         """Distinct (kind, value) pairs indexed."""
@@ -104,8 +107,6 @@ class IndicatorIndex:
             self._patterns[number] = pattern
         if known is None:
             table[value] = number
-            if kind == "file_path" and not value.startswith("/"):
-                self._relative_paths = True
             if kind == "process" and len(value) > TRUNCATED_LENGTHS[0]:
                 for length in TRUNCATED_LENGTHS:
                     if len(value) > length:
@@ -188,9 +189,6 @@ class IndicatorIndex:
         index._origins = [Origin(*o) for o in origins]
         index._path_ids = {p: i for i, p in enumerate(index._paths)}
         index._origin_ids = {o: i for i, o in enumerate(index._origins)}
-        index._relative_paths = any(
-            not p.startswith("/") for p in index._tables.get("file_path", {})
-        )
         return index
 
     def _get(self, kind: str, value: str) -> list[Indicator]:
@@ -277,22 +275,44 @@ class IndicatorIndex:
         table = self._tables.get("file_path")
         if table:
             # A path matches an indicator path it equals or lies under, at a / boundary.
-            folder = path
-            while folder:
-                if folder in table:
-                    for indicator in self._get("file_path", folder):
-                        yield Match(indicator, folder)
-                folder = folder.rpartition("/")[0]
+            if path in table:
+                for indicator in self._get("file_path", path):
+                    yield Match(indicator, path)
+            parent = path.rpartition("/")[0]
+            if parent:
+                yield from self._folders(parent)
             # Some feeds publish paths relative to a home or container folder
-            # ("Library/Preferences/x.plist"): they match the end of a path at a / boundary.
-            cut = path.find("/", 1) if self._relative_paths else -1
-            while cut >= 0:
-                tail = path[cut + 1 :]
-                if tail in table:
+            # ("Library/Preferences/x.plist"): they match the end of a path at a / boundary
+            # (never the whole of it), longest first. Only those ending in this file's name
+            # can: they are looked up by it rather than trying every tail of the path.
+            for tail in self._relative_tails().get(path.rpartition("/")[2], ()):
+                start = len(path) - len(tail)
+                if start >= 2 and path[start - 1] == "/" and path.endswith(tail):
                     for indicator in self._get("file_path", tail):
                         yield Match(indicator, tail)
-                cut = path.find("/", cut + 1)
         yield from self._file_name(path)
+
+    def _folder_matches(self, folder: str) -> tuple[Match, ...]:
+        """Matches of a folder and of every folder above it."""
+        table = self._tables.get("file_path") or {}
+        found: list[Match] = []
+        while folder:
+            if folder in table:
+                found.extend(Match(i, folder) for i in self._get("file_path", folder))
+            folder = folder.rpartition("/")[0]
+        return tuple(found)
+
+    def _relative_tails(self) -> dict[str, tuple[str, ...]]:
+        """The relative file_path indicators by their last component, longest first."""
+        if self._tails is None:
+            tails: dict[str, list[str]] = {}
+            for value in self._tables.get("file_path", {}):
+                if not value.startswith("/"):
+                    tails.setdefault(value.rpartition("/")[2], []).append(value)
+            self._tails = {
+                name: tuple(sorted(values, key=len, reverse=True)) for name, values in tails.items()
+            }
+        return self._tails
 
     def _file_name(self, value: str) -> Iterator[Match]:
         name = normalize.file_name(value)
