@@ -121,7 +121,7 @@ class _Where(msgspec.Struct):
     message: str = ""
 
 
-_decode_rows = msgspec.json.Decoder(list[_Row])
+_decode_row = msgspec.json.Decoder(_Row)
 _decode_where = msgspec.json.Decoder(_Where)
 
 
@@ -591,9 +591,8 @@ def _read_timeline(
     # One thread compresses chunk n (zlib lets go of the GIL) while chunk n+1 is read; being
     # one, it writes the spool in chunk order.
     with path.open("rb") as handle, ThreadPoolExecutor(max_workers=1) as packer:
-        # A chunk's lines are decoded in one call, as one JSON array.
-        while lines := [line for line in islice(handle, chunk_rows) if line.strip()]:
-            rows = _decode_rows.decode(b"[" + b",".join(lines) + b"]")
+        # A chunk's lines are decoded in one call (blank lines are passed over).
+        while rows := _decode_row.decode_lines(b"".join(islice(handle, chunk_rows))):
             # Whether the chunk holds a cited record is asked of all its rows at once, in C.
             if not cited_locators.isdisjoint(map(_locator_of, rows)):
                 for row in [r for r in rows if r.locator in cited_locators]:
