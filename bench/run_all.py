@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import bench_corpus, bench_iocs, bench_scans, mvt_env
-from bench.common import ROOT, WORK, machine
+from bench.common import ROOT, WORK, compile_spytrace, machine
 from spytrace import __version__
 
 # Sizes, indicator counts and the size recall is measured at, per mode.
@@ -40,6 +40,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     env = mvt_env.ensure()
+    compile_spytrace()
     if args.quick:
         scans = [bench_scans.ios_backup(10_000, 10_000), bench_scans.androidqf(20_000)]
         iocs = bench_iocs.markdown((1_000, 10_000), (1_000, 3_000))
@@ -73,7 +74,8 @@ def main() -> None:
         "# Benchmarks", "",
         f"Written by `make bench` ({mode}{', --large' if args.large else ''}) on "
         f"{datetime.now(UTC):%Y-%m-%d}: spytrace {__version__} against MVT {env.version}, "
-        "same input, same STIX2 files, one cold run each (fresh indicator cache).", "",
+        "same input, same STIX2 files, one cold run each (fresh indicator cache); both tools' "
+        "bytecode compiled beforehand, as pip does on install.", "",
         f"Machine: {machine()}.", "",
         "## Scans", "", bench_scans.markdown(scans), "",
         "## Indicators", "", iocs, "",
