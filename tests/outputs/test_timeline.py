@@ -53,3 +53,29 @@ def test_text_with_newlines_quotes_and_control_bytes_survives_both_files(tmp_pat
     with (tmp_path / "t.csv").open(newline="") as handle:
         table = list(csv.DictReader(handle))
     assert [r["message"] for r in table] == ['line one\nline "two", \x00 end', "plain"]
+
+
+def test_a_jsonl_row_is_the_sorted_key_json_of_its_fields(tmp_path):
+    from spytrace.outputs.jsonenc import dumps
+
+    writer = TimelineWriter(tmp_path)
+    moment = datetime(2024, 5, 6, 7, 8, 9, 120000, tzinfo=UTC)
+    writer.add(
+        Record("sms", "sms.db", "message.ROWID=1", moment, 'a "b"\n', time_desc="Sent"), "Pegasus"
+    )
+    writer.write(tmp_path / "t.csv", tmp_path / "t.jsonl")
+    expected = {
+        "datetime": "2024-05-06T07:08:09.120000Z",
+        "timestamp": 1714979289120000,
+        "timestamp_desc": "Sent",
+        "message": 'a "b"\n',
+        "artifact": "sms",
+        "source": "sms.db",
+        "locator": "message.ROWID=1",
+        "ioc": "Pegasus",
+    }
+    assert (tmp_path / "t.jsonl").read_bytes() == dumps(expected) + b"\n"
+    assert (tmp_path / "t.csv").read_bytes().split(b"\n", 1)[1] == (
+        b'2024-05-06T07:08:09.120000Z,1714979289120000,Sent,"a ""b""\n",sms,sms.db,'
+        b"message.ROWID=1,Pegasus\n"
+    )
