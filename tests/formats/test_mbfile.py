@@ -212,6 +212,8 @@ def test_rows_of_one_layout_read_from_the_plan_give_each_row_its_own_values(extr
 
     assert len(mbfile._PLANS) == 1  # read through the first row's plan
     assert record == mbfile._decode_fully(second)
+    times = mbfile.decode_mbfile_times(second)
+    assert (times.size, times.birth, times.modified) == (4321, record.birth, record.modified)
     assert (record.relative_path, record.inode, record.size) == ("Library/SMS/xyz.db", 9, 4321)
 
 
@@ -244,6 +246,32 @@ def test_the_times_alone_are_those_of_the_whole_record(extra):
     assert (times.birth, times.modified, times.status_changed) == (
         whole.birth, whole.modified, whole.status_changed
     )  # fmt: skip
+
+
+def test_keys_an_archive_lacks_read_as_zero_and_unset_through_its_plan():
+    import plistlib
+
+    from spytrace.formats import mbfile
+
+    def archive(modified: int) -> bytes:
+        # Only Mode and LastModified: no Size, Birth, ProtectionClass or LastStatusChange.
+        root = {"$class": plistlib.UID(2), "Mode": 0o100644, "LastModified": modified}
+        classes = {"$classname": "MBFile", "$classes": ["MBFile", "NSObject"]}
+        return plistlib.dumps(
+            {"$version": 100000, "$archiver": "NSKeyedArchiver", "$top": {"root": plistlib.UID(1)},
+             "$objects": ["$null", root, classes]},
+            fmt=plistlib.FMT_BINARY,
+        )  # fmt: skip
+
+    mbfile._PLANS.clear()
+    mbfile.decode_mbfile_times(archive(1700000000))
+    assert len(mbfile._PLANS) == 1
+    times = mbfile.decode_mbfile_times(archive(1700000999))  # through the plan
+
+    assert len(mbfile._PLANS) == 1
+    assert (times.size, times.mode, times.protection_class) == (0, 0o100644, 0)
+    assert (times.birth, times.status_changed) == (None, None)
+    assert times.modified == mbfile._decode_fully(archive(1700000999)).modified
 
 
 def test_the_times_of_garbage_are_an_evidence_error():

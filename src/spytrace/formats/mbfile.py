@@ -96,21 +96,18 @@ def decode_mbfile_times(blob: bytes) -> MBFileTimes:
     """Size, mode, protection class and times alone, as decode_mbfile reads them: a listing of
     100,000 files skips the texts, keys and attributes it never shows."""
     try:
-        numbers = _numbers(blob, _plan_for(blob))
+        plan = _plan_for(blob)
+        # A key the archive lacks points past the read, at the 0 appended to it.
+        size, mode, protection, birth, modified, changed = plan.times_at(
+            (*plan.numbers.unpack_from(blob), 0)
+        )
     except _NOT_LAZY:
         full = _decode_fully(blob)
         return MBFileTimes(
             full.size, full.mode, full.protection_class, full.birth, full.modified,
             full.status_changed,
         )  # fmt: skip
-    return MBFileTimes(
-        size=numbers.get(b"Size", 0),
-        mode=numbers.get(b"Mode", 0),
-        protection_class=numbers.get(b"ProtectionClass", 0),
-        birth=_unix(numbers.get(b"Birth")),
-        modified=_unix(numbers.get(b"LastModified")),
-        status_changed=_unix(numbers.get(b"LastStatusChange")),
-    )
+    return MBFileTimes(size, mode, protection, _unix(birth), _unix(modified), _unix(changed))
 
 
 # What the lazy reader raises on an archive it does not handle: plistlib reads those.
@@ -151,7 +148,8 @@ def _plan_for(blob: bytes) -> _Plan:
     offset_size, ref_size, count, top, table = _TRAILER.unpack_from(blob, len(blob) - 32)
     layout = blob[table:]
     plan = _PLANS.get(layout)
-    if plan is not None and b"".join([blob[a:b] for a, b in plan.segments]) == plan.structure:
+    # Every byte outside the values compared at once, as one masked integer.
+    if plan is not None and int.from_bytes(blob) & plan.mask == plan.structure:
         return plan
     if ref_size != 1 or offset_size not in (1, 2) or not blob.startswith(b"bplist00"):
         raise ValueError("not the usual MBFile archive layout")
@@ -163,20 +161,26 @@ def _plan_for(blob: bytes) -> _Plan:
             offsets.byteswap()
     if len(offsets) != count:
         raise ValueError("offset table cut short")
-    plan = _plan(blob, table, _slots(blob, offsets, top))
+    slots = _slots(blob, offsets, top)
+    plan = _plan(blob, table, slots)
     # The class name must be part of what every row of the plan repeats.
-    if len(_PLANS) < _MAX_PLANS and b"MBFile" in plan.structure:
+    if len(_PLANS) < _MAX_PLANS and b"MBFile" in _outside_values(blob, table, slots):
         _PLANS[layout] = plan
     return plan
 
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    structure: bytes  # every byte before the offset table outside the values, joined
-    segments: tuple[tuple[int, int], ...]  # where those bytes lie
+    # The archive as one big-endian integer, with the bytes of its values masked out: a row
+    # with the plan's layout has exactly `structure` outside its values.
+    mask: int
+    structure: int
     numbers: struct.Struct  # every integer in one read
     number_keys: tuple[bytes, ...]
     number_at: Callable[[tuple[int, ...]], tuple[int, ...]]  # each key's value in the read
+    # Size, Mode, ProtectionClass, Birth, LastModified, LastStatusChange from the read with a 0
+    # appended (what a missing key reads as).
+    times_at: Callable[[tuple[int, ...]], tuple[int, ...]]
     pointed: tuple[_Slot, ...]
 
 
@@ -189,11 +193,10 @@ _MAX_PLANS = 4096
 
 
 def _plan(blob: bytes, table: int, slots: tuple[_Slot, ...]) -> _Plan:
-    segments, at = [], 0
-    for _, _, start, stop in sorted(slots, key=lambda slot: slot[2]):
-        segments.append((at, start))
-        at = max(at, stop)
-    segments.append((at, table))
+    mask = bytearray(b"\xff" * len(blob))
+    for _, _, start, stop in slots:
+        mask[start:stop] = bytes(stop - start)
+    mask_number = int.from_bytes(mask)
     # Equal integers are one object in a binary plist: two keys may share a value.
     places = sorted({(start, stop, kind) for _, kind, start, stop in slots if kind <= _SIGNED})
     layout, at = [">"], 0
@@ -203,14 +206,31 @@ def _plan(blob: bytes, table: int, slots: tuple[_Slot, ...]) -> _Plan:
     number_slots = [slot for slot in slots if slot[1] <= _SIGNED]
     place_of = {place: i for i, place in enumerate(places)}
     indexes = [place_of[start, stop, kind] for _, kind, start, stop in number_slots]
+    keys = [slot[0] for slot in number_slots]
+    missing = len(places)
+    times = [indexes[keys.index(k)] if k in keys else missing for k in _TIMES_KEYS]
     return _Plan(
-        structure=b"".join([blob[a:b] for a, b in segments]),
-        segments=tuple(segments),
+        mask=mask_number,
+        structure=int.from_bytes(blob) & mask_number,
         numbers=struct.Struct("".join(layout)),
-        number_keys=tuple(slot[0] for slot in number_slots),
+        number_keys=tuple(keys),
         number_at=_picker(indexes),
+        times_at=_picker(times),
         pointed=tuple(slot for slot in slots if slot[1] > _SIGNED),
     )
+
+
+_TIMES_KEYS = (b"Size", b"Mode", b"ProtectionClass", b"Birth", b"LastModified", b"LastStatusChange")
+
+
+def _outside_values(blob: bytes, table: int, slots: tuple[_Slot, ...]) -> bytes:
+    """The archive's objects with their values cut out."""
+    kept, at = [], 0
+    for _, _, start, stop in sorted(slots, key=lambda slot: slot[2]):
+        kept.append(blob[at:start])
+        at = max(at, stop)
+    kept.append(blob[at:table])
+    return b"".join(kept)
 
 
 def _picker(indexes: list[int]) -> Callable[[tuple[int, ...]], tuple[int, ...]]:
