@@ -464,7 +464,9 @@ def _text(value: Any) -> str:
 
 def _unix(value: Any) -> datetime | None:
     """Seconds since 1970 as BackupAgent2 encodes them (Int32); 0 means unset."""
-    if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+    # Exact type tests (a bool is not a time): three per row of a listing.
+    kind = type(value)
+    if (kind is not int and kind is not float) or value <= 0:
         return None
     try:
         return datetime.fromtimestamp(value, UTC)
