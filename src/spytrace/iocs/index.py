@@ -244,7 +244,8 @@ class IndicatorIndex:
         for candidate in candidates:
             for indicator in self._get("url", candidate):
                 yield Match(indicator, candidate)
-        yield from self._address_or_host(host)
+        # Thousands of different links share a few hosts: each host is looked up once.
+        yield from self._lookup("host", host)
 
     def _address_or_host(self, host: str) -> Iterator[Match]:
         if host[-1:].isdigit() or ":" in host:  # normal forms: an address ends in a digit
