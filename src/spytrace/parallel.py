@@ -42,7 +42,8 @@ def run_jobs(
     meanwhile: Callable[[], object] | None = None,
 ) -> list[JobResult]:
     """Every job's result, in job order. `meanwhile` is work of the caller's own, done in its
-    process while the pool reads (where there is no pool: before the runs)."""
+    process while the pool reads when the pool leaves a core free; otherwise it is not called
+    here (taking a busy core would only slow the runs) and the caller does it later."""
     count = max(1, workers or os.cpu_count() or 1) if _can_fork() else 1
     work = [part for job in jobs if job.files for part in parts.split(job, _size(job), count)]
     work.sort(key=lambda job: -_size(job) // job.parts)
@@ -62,8 +63,6 @@ def run_jobs(
         if job.files:
             events.artifact_started(job.artifact.name, job.planned)
     if min(count, len(work)) <= 1:
-        if meanwhile is not None:
-            meanwhile()
         for job in work:
             finished(job, _run(job, index, output, scratch, device_artifacts))
     else:
@@ -73,7 +72,7 @@ def run_jobs(
             context = multiprocessing.get_context("fork")
             with context.Pool(min(count, len(work))) as pool:
                 reading = pool.imap_unordered(_work, range(len(work)))
-                if meanwhile is not None:
+                if meanwhile is not None and len(work) < count:
                     meanwhile()  # the workers are forked and busy; this process would wait
                 for i, result in reading:
                     finished(work[i], result)

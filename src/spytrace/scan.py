@@ -108,7 +108,8 @@ def scan(
     lap = _lap("opened them", lap)
     index = feeds.index if feeds is not None and feeds.usable else None
     # The source's own problems (a backup's files listed but not stored, say) are gathered
-    # while the runs go on; source.problems() keeps them.
+    # while the runs go on if a core is free, else beside the timeline merge below;
+    # source.problems() keeps them.
     results = run_jobs(
         jobs, index, output, scratch, device_artifacts, options.workers, events, source.problems
     )
