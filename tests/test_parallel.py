@@ -1,6 +1,6 @@
 import pytest
 
-from spytrace.parallel import Background
+from spytrace.background import Background
 
 
 def _write(path, text):
@@ -18,6 +18,17 @@ def test_work_done_beside_the_caller_is_there_once_waited_for(tmp_path):
     work.wait("writing the timeline")
 
     assert target.read_text() == "datetime,message\n"
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_work_done_beside_the_caller_sends_its_result_back(monkeypatch, fork):
+    from spytrace import background
+
+    if not fork:
+        monkeypatch.setattr(background, "can_fork", lambda: False)
+    work = Background(sorted, {"b": 1, "a": 2})
+
+    assert work.wait("sorting") == ["a", "b"]
 
 
 def test_work_that_fails_beside_the_caller_fails_the_wait(capfd):

@@ -13,13 +13,13 @@ import contextlib
 import logging
 import multiprocessing
 import os
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from spytrace import parts
 from spytrace.artifact_run import Job, JobResult, run_job
+from spytrace.background import can_fork
 from spytrace.iocs.index import IndicatorIndex
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def run_jobs(
     """Every job's result, in job order. `meanwhile` is work of the caller's own, done in its
     process while the pool reads when the pool leaves a core free; otherwise it is not called
     here (taking a busy core would only slow the runs) and the caller does it later."""
-    count = max(1, workers or os.cpu_count() or 1) if _can_fork() else 1
+    count = max(1, workers or os.cpu_count() or 1) if can_fork() else 1
     work = [part for job in jobs if job.files for part in parts.split(job, _size(job), count)]
     work.sort(key=lambda job: -_size(job) // job.parts)
     done: dict[str, dict[int, JobResult]] = {}
@@ -105,26 +105,3 @@ def _size(job: Job) -> int:
         with contextlib.suppress(OSError):
             total += evidence.path.stat().st_size
     return total
-
-
-def _can_fork() -> bool:
-    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
-
-
-class Background:
-    """A function run in a forked process beside the caller's own work; inline without fork."""
-
-    def __init__(self, work: Callable[..., object], *args: object) -> None:
-        self._process: multiprocessing.process.BaseProcess | None = None
-        if _can_fork():
-            self._process = multiprocessing.get_context("fork").Process(target=work, args=args)
-            self._process.start()
-        else:
-            work(*args)
-
-    def wait(self, what: str) -> None:
-        if self._process is None:
-            return
-        self._process.join()
-        if self._process.exitcode != 0:
-            raise OSError(f"{what} failed (exit code {self._process.exitcode})")

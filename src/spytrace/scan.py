@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from spytrace import __version__
 from spytrace.artifact_run import Job
+from spytrace.background import Background
 from spytrace.errors import EvidenceError
 from spytrace.iocs.loader import FeedSet
 from spytrace.model import Artifact, Check, Coverage, EvidenceFile, Finding, Record, Severity, iso
@@ -32,7 +33,7 @@ from spytrace.outputs.records_jsonl import (
     selected_lines,
 )
 from spytrace.outputs.timeline import write_timeline
-from spytrace.parallel import Background, run_jobs
+from spytrace.parallel import run_jobs
 from spytrace.plan import plan_files
 from spytrace.sources.base import Source
 
