@@ -130,12 +130,12 @@ def chunks_of(root):
             rows.append(
                 {
                     "ms": at,
-                    "artifact": index["artifacts"][data["a"][k]],
+                    "artifact": data["A"][data["a"][k]],
                     "desc": data["D"][data["d"][k]],
                     "message": data["m"][k],
                     "source": data["S"][data["s"][k]],
                     "locator": data["l"][k],
-                    "ioc": index["iocs"][data["i"][k]],
+                    "ioc": data["I"][data["i"][k]],
                 }
             )
     return index, rows
@@ -315,8 +315,13 @@ def test_coverage_lists_every_artifact_with_its_status(pegasus_report):
         assert f"{entry['records']:,}" in row.text()
 
 
-def test_the_embedded_timeline_holds_every_event_in_order(pegasus):
+@pytest.mark.parametrize("readers", [1, 2])
+def test_the_embedded_timeline_holds_every_event_in_order(pegasus, monkeypatch, readers):
+    from spytrace.outputs import report_timeline
+
     _, _, out = pegasus
+    # Two readers (each packing every other chunk) whatever the timeline's size.
+    monkeypatch.setattr(report_timeline, "SPLIT_BYTES", 0 if readers == 2 else 1 << 40)
     html = "".join(render(read_outputs(out), chunk_rows=97))
     index, rows = chunks_of(parse(html))
     expected = [json.loads(line) for line in (out / "timeline.jsonl").read_text().splitlines()]
@@ -337,19 +342,40 @@ def test_the_embedded_timeline_holds_every_event_in_order(pegasus):
     assert sum(n for _, _, n in index["days"]) == len(expected)
     findings = json.loads((out / "findings.json").read_text())["findings"]
     assert [f["id"] for f in index["findings"]] == [f["id"] for f in findings]
+    # The artifacts and indicator texts are numbered in the order they first appear.
+    assert index["artifacts"] == list(dict.fromkeys(r["artifact"] for r in expected))
+    assert index["iocs"] == list(dict.fromkeys(["", *(r["ioc"] for r in expected)]))
+    assert any(index["iocs"][1:])
+    for meta, start in zip(index["chunks"], range(0, len(expected), 97), strict=True):
+        part = expected[start : start + 97]
+        assert meta["n"] == len(part)
+        assert meta["x"] == sum(1 for r in part if r["ioc"])
+        assert meta["a"] == [sum(1 for r in part if r["artifact"] == a) for a in index["artifacts"]]
+
+
+def test_one_reader_and_two_make_the_same_report(pegasus, monkeypatch):
+    from spytrace.outputs import report_timeline
+
+    _, _, out = pegasus
+    made = []
+    for split in (1 << 40, 0):
+        monkeypatch.setattr(report_timeline, "SPLIT_BYTES", split)
+        html = "".join(render(read_outputs(out), chunk_rows=50))
+        made.append(re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", "", html))  # when it was made
+    assert made[0] == made[1]
 
 
 def test_a_timeline_chunk_that_cannot_be_packed_fails_the_report_and_leaves_none(
     pegasus, tmp_path, monkeypatch
 ):
-    from spytrace.outputs import report_html
+    from spytrace.outputs import report_html, report_timeline
 
     _, _, out = pegasus
 
-    def full_disk(chunk, spool, spans):
+    def full_disk(chunk, spool):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(report_html, "_pack", full_disk)
+    monkeypatch.setattr(report_timeline, "_pack", full_disk)
     with pytest.raises(OSError, match="No space left"):
         report_html.write_report(out, tmp_path / "report.html")
     assert list(tmp_path.iterdir()) == []

@@ -21,17 +21,13 @@ import hashlib
 import math
 import re
 import tempfile
-import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from importlib import resources
-from itertools import islice
-from operator import attrgetter
 from pathlib import Path, PurePath
-from typing import IO, Any
+from typing import Any
 
 import msgspec
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
@@ -52,14 +48,19 @@ from spytrace.model import (
 )
 from spytrace.outputs.files import make_private_dir, open_private
 from spytrace.outputs.jsonenc import dumps, loads
+from spytrace.outputs.report_timeline import (
+    CHUNK_ROWS,
+    DAY_MS,
+    TimelineData,
+    chunks,
+    read_timeline,
+)
 from spytrace.outputs.verdict import verdict
 
-CHUNK_ROWS = 20_000
 # The chart draws at most this many bars; longer spans are binned into several days a bar.
 MAX_BARS = 400
 # Findings shown per group before the rest is left to findings.json.
 SHOWN_PER_GROUP = 500
-_DAY_MS = 86_400_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _SEVERITIES = tuple(Severity)
 _STATUS_ORDER = {Status.UNREADABLE: 0, Status.PARTIAL: 1, Status.PARSED: 2, Status.ABSENT: 3}
@@ -103,16 +104,6 @@ _STATUS_WORDS = {
 _SCHEME = re.compile(r"(?i)\b(h)tt(ps?)://|\b(f)t(p)://")
 
 
-class _Row(msgspec.Struct):
-    timestamp: int = 0
-    timestamp_desc: str = ""
-    message: str = ""
-    artifact: str = ""
-    source: str = ""
-    locator: str = ""
-    ioc: str = ""
-
-
 class _Where(msgspec.Struct):
     artifact: str = ""
     source: str = ""
@@ -121,7 +112,6 @@ class _Where(msgspec.Struct):
     message: str = ""
 
 
-_decode_row = msgspec.json.Decoder(_Row)
 _decode_where = msgspec.json.Decoder(_Where)
 
 
@@ -431,20 +421,6 @@ class FindingGroup:
     hidden: int
 
 
-@dataclass(slots=True)
-class TimelineData:
-    total: int = 0
-    artifacts: list[str] = field(default_factory=list)
-    iocs: list[str] = field(default_factory=lambda: [""])
-    chunks: list[dict[str, Any]] = field(default_factory=list)
-    spans: list[tuple[int, int]] = field(default_factory=list)  # offsets in the spool
-    days: Counter[tuple[int, int]] = field(default_factory=Counter)
-    by_artifact: Counter[int] = field(default_factory=Counter)
-    first: int | None = None
-    last: int | None = None
-    cited: dict[tuple[str, str, str], tuple[str, str]] = field(default_factory=dict)
-
-
 def _ms(moment: datetime | None) -> int | None:
     if moment is None:
         return None
@@ -570,112 +546,6 @@ def _groups(
     return groups
 
 
-# ---------------------------------------------------------------------------------------------
-# The timeline: streamed from timeline.jsonl into compressed chunks in a spool file
-
-
-def _read_timeline(
-    path: Path,
-    spool: IO[bytes] | None,
-    wanted: set[tuple[str, str, str]],
-    chunk_rows: int,
-) -> TimelineData:
-    """Counts, days, the cited records' texts and (into `spool`, if given) the packed chunks."""
-    data = TimelineData()
-    if not path.is_file():
-        return data
-    artifacts: dict[str, int] = {}
-    iocs: dict[str, int] = {"": 0}
-    cited_locators = {locator for _, _, locator in wanted}
-    packing: list[Future[None]] = []
-    # One thread compresses chunk n (zlib lets go of the GIL) while chunk n+1 is read; being
-    # one, it writes the spool in chunk order.
-    with path.open("rb") as handle, ThreadPoolExecutor(max_workers=1) as packer:
-        # A chunk's lines are decoded in one call (blank lines are passed over).
-        while rows := _decode_row.decode_lines(b"".join(islice(handle, chunk_rows))):
-            # Whether the chunk holds a cited record is asked of all its rows at once, in C.
-            if not cited_locators.isdisjoint(map(_locator_of, rows)):
-                for row in [r for r in rows if r.locator in cited_locators]:
-                    key = (row.artifact, row.source, row.locator)
-                    if key in wanted:
-                        data.cited.setdefault(key, (row.timestamp_desc, row.message))
-            chunk = _add_chunk(data, rows, artifacts, iocs)
-            if spool is not None:
-                packing.append(packer.submit(_pack, dumps(chunk), spool, data.spans))
-    for done in packing:
-        done.result()  # a chunk that could not be packed fails the report, never silently
-    data.artifacts = list(artifacts)
-    data.iocs = list(iocs)
-    return data
-
-
-_locator_of = attrgetter("locator")
-
-
-def _numbered(values: list[str], numbers: dict[str, int]) -> list[int]:
-    """Each value as its number in `numbers`, new values numbered on from the last."""
-    for value in dict.fromkeys(values):
-        numbers.setdefault(value, len(numbers))
-    return [numbers[v] for v in values]
-
-
-def _pack(chunk: bytes, spool: IO[bytes], spans: list[tuple[int, int]]) -> None:
-    # Level 3: half of level 6's time on timeline text, for about a fifth more bytes.
-    packer = zlib.compressobj(3, zlib.DEFLATED, 31)  # 31: a gzip stream, as browsers want
-    packed = base64.b64encode(packer.compress(chunk) + packer.flush())
-    spans.append((spool.tell(), len(packed)))
-    spool.write(packed)
-
-
-def _add_chunk(
-    data: TimelineData,
-    rows: list[_Row],
-    artifacts: dict[str, int],
-    iocs: dict[str, int],
-) -> dict[str, Any]:
-    """The rows counted into `data`, and their columns as the report's script reads them."""
-    sources: dict[str, int] = {}
-    descs: dict[str, int] = {}
-    stamps = [r.timestamp // 1000 for r in rows]
-    t0, last = stamps[0], stamps[-1]
-    art_column = _numbered([r.artifact for r in rows], artifacts)
-    ioc_column = _numbered([r.ioc for r in rows], iocs)
-    counts = Counter(art_column)
-    data.days.update(zip([ms // _DAY_MS for ms in stamps], art_column, strict=True))
-    chunk = {
-        "t": [b - a for a, b in zip([t0, *stamps], stamps, strict=False)],
-        "a": art_column,
-        "d": _numbered([r.timestamp_desc for r in rows], descs),
-        "D": list(descs),
-        "m": [r.message for r in rows],
-        "s": _numbered([r.source for r in rows], sources),
-        "S": list(sources),
-        "l": [r.locator for r in rows],
-        "i": ioc_column,
-    }
-    data.chunks.append(
-        {
-            "n": len(rows),
-            "t0": t0,
-            "t1": last,
-            "a": dict(counts),
-            "x": len(ioc_column) - ioc_column.count(0),
-        }
-    )
-    data.by_artifact.update(counts)
-    data.total += len(rows)
-    data.first = t0 if data.first is None else min(data.first, t0)
-    data.last = last if data.last is None else max(data.last, last)
-    return chunk
-
-
-def _chunks(spool: IO[bytes], spans: Sequence[tuple[int, int]]) -> Iterator[Markup]:
-    for start, size in spans:
-        spool.seek(start)
-        # Base64 holds nothing HTML could misread.
-        yield Markup(spool.read(size).decode("ascii"))  # noqa: S704
-
-
 def _undated_records(
     folder: Path,
     wanted: set[tuple[str, str, str]],
@@ -701,7 +571,7 @@ def _chart(data: TimelineData, marks: Sequence[tuple[int, str]]) -> dict[str, An
     """Bars of events per day (or per several days) and the findings' days, as SVG numbers."""
     if data.first is None or data.last is None:
         return None
-    first, last = data.first // _DAY_MS, data.last // _DAY_MS
+    first, last = data.first // DAY_MS, data.last // DAY_MS
     span = last - first + 1
     size = max(1, math.ceil(span / MAX_BARS))
     bins: Counter[int] = Counter()
@@ -727,7 +597,7 @@ def _chart(data: TimelineData, marks: Sequence[tuple[int, str]]) -> dict[str, An
         )
     marked: dict[int, list[str]] = defaultdict(list)
     for ms, label in marks:
-        index = (ms // _DAY_MS - first) // size
+        index = (ms // DAY_MS - first) // size
         if 0 <= index < count:
             marked[index].append(label)
     points = [
@@ -823,10 +693,9 @@ def render(
     loaded = sum(int(i.get("count") or 0) for i in indicator_files if not i.get("error"))
     hosts = hostile_hosts(findings)
     wanted = {(f.artifact, f.evidence.file, f.evidence.locator) for f in findings}
-    with tempfile.TemporaryFile() as spool:
-        timeline = _read_timeline(
-            folder / "timeline.jsonl", None if for_print else spool, wanted, chunk_rows
-        )
+    with tempfile.TemporaryFile() as spool, tempfile.TemporaryFile() as other_spool:
+        spools = [] if for_print else [spool, other_spool]
+        timeline = read_timeline(folder / "timeline.jsonl", spools, wanted, chunk_rows)
         _undated_records(folder, wanted, timeline.cited)
         views = [
             _finding_view(data, finding, hosts, timeline.cited)
@@ -848,7 +717,7 @@ def render(
                     f"script-src {_csp_hash(js)}; style-src {_csp_hash(css)}; "
                     "img-src data:; base-uri 'none'; form-action 'none'"
                 ),
-                chunks=_chunks(spool, timeline.spans),
+                chunks=chunks(spools, timeline.spans),
             )
         template = _environment().get_template("report.html.j2")
         yield from template.generate(**context)

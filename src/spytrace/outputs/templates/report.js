@@ -48,6 +48,11 @@
     for (let k = 0; k < binary.length; k++) bytes[k] = binary.charCodeAt(k);
     const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
     const data = JSON.parse(await new Response(stream).text());
+    // A chunk numbers its own artifacts and indicator texts: its numbers become the index's.
+    const artifactOf = data.A.map((name) => index.artifacts.indexOf(name));
+    data.a = data.a.map((k) => artifactOf[k]);
+    const iocOf = data.I.map((text) => index.iocs.indexOf(text));
+    data.i = data.i.map((k) => iocOf[k]);
     const times = new Array(data.t.length);
     let at = index.chunks[i].t0;
     for (let k = 0; k < data.t.length; k++) {
