@@ -298,4 +298,5 @@ _ISO_ENCODER = msgspec.json.Encoder()
 
 def fields_of(mapping: Mapping[str, Any]) -> dict[str, Any]:
     """A record's fields without empty values, to keep records small."""
-    return {k: v for k, v in mapping.items() if v is not None and v != ""}
+    # A true value is kept at once; only false ones (0 and False stay) are compared.
+    return {k: v for k, v in mapping.items() if v or (v is not None and v != "")}

@@ -31,7 +31,8 @@ def _number(value: object) -> float | None:
 
 def cocoa_time(value: object) -> datetime | None:
     """Apple's absolute time: seconds since 2001-01-01 UTC (nanoseconds in sms.db since iOS 11)."""
-    number = _number(value)
+    # Exact type tests first: this runs for several times of every message and visit.
+    number = value if type(value) is int or type(value) is float else _number(value)
     if not number:
         return None
     if abs(number) > 1e14:  # nanoseconds: seconds never get that large before year 5000

@@ -44,7 +44,7 @@ def parse(file: EvidenceFile) -> Iterator[Record]:
             from_blob = bool(text)
         urls = urls_in(text)
         if payload:
-            urls.extend(_payload_urls(payload))
+            urls = list(dict.fromkeys(urls + _payload_urls(payload)))
         handle = handle if isinstance(handle, str) else ""
         chat = chat if isinstance(chat, str) else ""
         outgoing = bool(from_me)
@@ -52,7 +52,7 @@ def parse(file: EvidenceFile) -> Iterator[Record]:
             f"{service or 'Message'} {'sent to' if outgoing else 'received from'} "
             f"{handle or chat or 'unknown'}"
         )
-        if links := len(set(urls)):
+        if links := len(urls):
             message += f", {links} link{'s' if links > 1 else ''}"
         ids = (handle, chat)
         yield Record(
@@ -75,7 +75,8 @@ def parse(file: EvidenceFile) -> Iterator[Record]:
                     "guid": guid,
                 }
             ),
-            observables=Observable.of(url=urls) + contact_observables(ids),
+            # Links each once (urls_in gives each once): built directly, as for every message.
+            observables=(*[Observable("url", u) for u in urls], *contact_observables(ids)),
             time_desc="Message sent" if outgoing else "Message received",
         )
 
