@@ -227,3 +227,37 @@ def test_a_check_sees_only_the_records_it_selects(tmp_path, acquisition, feeds):
         checks=(Check("spy", ("notes",), spy, select={"notes": ("suspicious",)}),),
     )
     assert seen == ["line 3"]
+
+
+@pytest.mark.parametrize("shared_bytes", [64 << 20, 0])
+def test_records_several_checks_read_whole_are_decoded_once(
+    tmp_path, acquisition, feeds, monkeypatch, shared_bytes
+):
+    from spytrace import scan as scan_module
+
+    decoded = []
+    real = scan_module.record_from_json
+    monkeypatch.setattr(scan_module, "record_from_json", lambda d: decoded.append(1) or real(d))
+    monkeypatch.setattr(scan_module, "SHARED_BYTES", shared_bytes)
+    seen: dict[str, list[str]] = {}
+
+    def reader(name):
+        def run(records):
+            seen[name] = [r.locator for r in records]
+            return iter(())
+
+        return Check(name, reads=("notes",), run=run)
+
+    checks = (CHECK, reader("second"), reader("third"))
+    output = tmp_path / "out"
+    prepare_output(output, force=False)
+    (tmp_path / "scratch").mkdir()
+    result = scan(
+        FolderSource(acquisition), feeds, output, tmp_path / "scratch", artifacts=(NOTES,),
+        checks=checks,
+    )  # fmt: skip
+
+    assert seen["second"] == seen["third"] == ["line 1", "line 2", "line 3", "line 1"]
+    assert [f.rule for f in result.findings if f.rule] == ["suspicious_notes"]
+    # Four records: decoded once for the three checks, or once per check when too large.
+    assert len(decoded) == (4 if shared_bytes else 12)

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 import time as clock
-from collections.abc import Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -137,8 +138,9 @@ def scan(
         for r in results
         for check, offsets in r.selected.items()
     }
+    shared = _SharedRecords(output, runnable, selections)
     for check in runnable:
-        for finding in check.run(_read_back(output, check, selections)):
+        for finding in check.run(shared.read(check)):
             found.append(replace(finding, rule=finding.rule or check.name))
     findings = _finalise(found, file_hashes)
     lap = _lap(f"ran {len(runnable)} checks", lap)
@@ -186,19 +188,49 @@ def _selects(artifact: Artifact, checks: Sequence[Check]) -> dict[str, tuple[str
     return {c.name: c.select[artifact.name] for c in checks if artifact.name in c.select}
 
 
-def _read_back(
-    output: Path, check: Check, selections: Mapping[tuple[str, str], Sequence[int]]
-) -> Iterator[Record]:
-    for name in check.reads:
-        path = output / "records" / f"{name}.jsonl"
-        if not path.exists():
-            continue
-        if name in check.select:
-            lines = lines_at(path, selections.get((check.name, name), ()))
-        else:
-            lines = selected_lines(path, ())  # every line
-        for line in lines:
-            yield record_from_json(loads(line))
+# A records file several checks read whole is decoded once for all of them up to this size.
+SHARED_BYTES = 64 << 20
+
+
+class _SharedRecords:
+    """Records read back for the checks. An artifact several checks read whole is decoded once
+    and kept until the last of them has run (the package checks gather every package record
+    anyway, so a kept list costs no more than one of them); a large one is streamed each time."""
+
+    def __init__(
+        self,
+        output: Path,
+        checks: Sequence[Check],
+        selections: Mapping[tuple[str, str], Sequence[int]],
+    ) -> None:
+        self._output = output
+        self._selections = selections
+        self._readers = Counter(a for c in checks for a in c.reads if a not in c.select)
+        self._kept: dict[str, list[Record]] = {}
+
+    def read(self, check: Check) -> Iterator[Record]:
+        for name in check.reads:
+            path = self._output / "records" / f"{name}.jsonl"
+            if not path.exists():
+                continue
+            if name in check.select:
+                lines = lines_at(path, self._selections.get((check.name, name), ()))
+                yield from _decoded(lines)
+                continue
+            self._readers[name] -= 1
+            kept = self._kept.get(name)
+            if kept is None and self._readers[name] and path.stat().st_size <= SHARED_BYTES:
+                kept = self._kept[name] = list(_decoded(selected_lines(path, ())))
+            if kept is None:
+                yield from _decoded(selected_lines(path, ()))
+                continue
+            if not self._readers[name]:
+                del self._kept[name]  # the last reader: the list goes when it is done
+            yield from kept
+
+
+def _decoded(lines: Iterable[bytes]) -> Iterator[Record]:
+    return (record_from_json(loads(line)) for line in lines)
 
 
 def _finalise(findings: list[Finding], hashes: dict[str, str]) -> tuple[Finding, ...]:
