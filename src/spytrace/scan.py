@@ -36,7 +36,7 @@ from spytrace.outputs.records_jsonl import (
 from spytrace.outputs.timeline import write_timeline
 from spytrace.parallel import run_jobs
 from spytrace.plan import plan_files
-from spytrace.sources.base import Source
+from spytrace.sources.base import IndexedSource, Source
 
 log = logging.getLogger("spytrace")
 
@@ -98,7 +98,7 @@ def scan(
     start = clock.perf_counter()
     make_private_dir(output / "records")
     lap = start
-    planned = plan_files(artifacts, source.files())
+    planned = plan_files(artifacts, _candidates(source, artifacts))
     lap = _lap(f"planned {sum(map(len, planned.values()))} files", lap)
     file_hashes: dict[str, str] = {}
     # Files are opened (decrypted, extracted) here, in one process; parsing may then spread
@@ -158,6 +158,14 @@ def scan(
     findings_json.write_all(result, source, feeds, file_hashes, started, __version__)
     _lap("wrote findings.json, coverage.json and custody.json", lap)
     return result
+
+
+def _candidates(source: Source, artifacts: Sequence[Artifact]) -> Iterator[str]:
+    """The files the plan looks at: those the source's index finds for the artifacts' paths,
+    or every file."""
+    if isinstance(source, IndexedSource):
+        return source.matching([p for a in artifacts for p in a.paths])
+    return source.files()
 
 
 def _lap(what: str, since: float) -> float:

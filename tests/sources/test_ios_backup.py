@@ -628,3 +628,38 @@ def test_a_path_that_is_not_utf8_is_listed_with_the_bytes_replaced(tmp_path):
     assert "HomeDomain/Library/Safari/History.db" in listed
     assert len(listed) == 4 + len(CONTENT)
     assert list(backup.problems()) == []
+
+
+@pytest.mark.parametrize("password", [None, PASSWORD])
+def test_the_index_finds_what_listing_every_file_finds_for_every_artifact(tmp_path, password):
+    from spytrace.catalog import IOS_ARTIFACTS
+    from spytrace.plan import plan_files
+
+    builder = BackupBuilder(tmp_path / "b", password=password)
+    # Every artifact path as a backup could hold it (wildcards filled in two ways), a near
+    # miss of each, and files whose names hold GLOB's own special characters.
+    for artifact in IOS_ARTIFACTS:
+        for pattern in artifact.paths:
+            for fill, extra in (("x", ""), ("A-b.c", "deep/er/")):
+                logical = pattern.replace("**/", extra).replace("**", fill).replace("*", fill)
+                domain, slash, relative = logical.partition("/")
+                if slash and relative:
+                    builder.add_file(domain, relative.replace("?", "q"), b"1")
+                    builder.add_file(domain, relative + ".bak", b"2")
+    builder.add_file("HomeDomain", "Library/SMS/[x]*?.db", b"3")
+    builder.add_file("AppDomain-com.x", "Library/Safari/Profiles/p/History.db", b"4")
+    builder.add_file("HomeDomain", "a/b/Library/x.plist", b"5")
+    builder.add_directory("HomeDomain", "Library/SMS")
+    with open_backup(builder.build(), tmp_path, password) as backup:
+        patterns = [p for a in IOS_ARTIFACTS for p in a.paths]
+        every_file = plan_files(IOS_ARTIFACTS, backup.files())
+        indexed = plan_files(IOS_ARTIFACTS, backup.matching(patterns))
+        assert indexed == every_file
+        assert sum(map(len, indexed.values())) > 40
+        assert set(backup.matching(patterns)) <= set(backup.files())
+        # "[" is a literal in a logical-path pattern, a character class in GLOB.
+        bracket = list(backup.matching(["HomeDomain/Library/SMS/[x]*"]))
+        assert "HomeDomain/Library/SMS/[x]*?.db" in bracket
+        # A `**` in the domain's place reaches into the relative path.
+        reached = [p for p in backup.matching(["**/Library/x.plist"]) if "/" in p]
+        assert reached == ["HomeDomain/a/b/Library/x.plist"]

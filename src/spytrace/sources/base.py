@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from spytrace.model import EvidenceFile
 
@@ -56,6 +56,16 @@ class Source(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class IndexedSource(Protocol):
+    """A source whose index finds the files that may match path patterns faster than listing
+    every file does (an iOS backup's Manifest.db)."""
+
+    def matching(self, patterns: Sequence[str]) -> Iterator[str]:
+        """Logical paths that may match the patterns (a superset, files() order not kept)."""
+        ...
 
 
 def sha256_file(path: Path) -> str:
