@@ -176,3 +176,19 @@ def test_debug_says_how_long_each_stage_and_artifact_took(tmp_path):
         r"scan: wrote report.html",
     ):
         assert any(re.search(stage + r" in \d+\.\d\d s$", line) for line in stages), stage
+
+
+def test_a_library_scan_says_once_how_long_loading_the_indicators_took(tmp_path, caplog):
+    import logging
+
+    from spytrace import api
+    from spytrace.testkit.scenarios import androidqf_files
+
+    scenario = androidqf_files(tmp_path / "acquisition", files=5, planted=1)
+    request = api.ScanRequest(
+        path=scenario.path, output=tmp_path / "out", iocs=[scenario.indicators], use_cache=False
+    )
+    with caplog.at_level(logging.DEBUG, logger="spytrace"):
+        api.scan_path(request)
+
+    assert sum("loaded" in r.getMessage() for r in caplog.records) == 1
