@@ -31,12 +31,25 @@ def test_work_done_beside_the_caller_sends_its_result_back(monkeypatch, fork):
     assert work.wait("sorting") == ["a", "b"]
 
 
-def test_work_that_fails_beside_the_caller_fails_the_wait(capfd):
+def _die():
+    import os
+
+    os._exit(3)
+
+
+def test_what_work_beside_the_caller_raises_is_raised_by_the_wait(capfd):
     work = Background(_fail)
 
-    with pytest.raises(OSError, match=r"writing the timeline failed \(exit code 1\)"):
+    with pytest.raises(OSError, match=r"^disk full$"):
         work.wait("writing the timeline")
-    capfd.readouterr()  # the child's own traceback, on its stderr
+    assert capfd.readouterr().err == ""  # no traceback from the child: the caller says it
+
+
+def test_work_beside_the_caller_that_dies_fails_the_wait():
+    work = Background(_die)
+
+    with pytest.raises(OSError, match=r"writing the timeline failed \(exit code 3\)"):
+        work.wait("writing the timeline")
 
 
 def _lines(file):

@@ -34,22 +34,34 @@ class Background(Generic[T]):
             self._result = work(*args)
 
     def wait(self, what: str) -> T | None:
-        """The function's result once it has returned; OSError naming `what` if it failed."""
+        """The function's result once it has returned. What it raised is raised here, as if
+        it had run in this process; a child that died without a word gives an OSError naming
+        `what`."""
         if self._process is None:
             return self._result
         # Received before the join: a result larger than the pipe's buffer would block both.
         try:
-            result: T | None = self._results.recv()
+            outcome: tuple[bool, Any] | None = self._results.recv()
         except EOFError:  # the child died before sending: its exit code says how
-            result = None
+            outcome = None
         finally:
             self._results.close()
         self._process.join()
-        if self._process.exitcode != 0:
+        if outcome is None or self._process.exitcode != 0:
             raise OSError(f"{what} failed (exit code {self._process.exitcode})")
+        returned, value = outcome
+        if not returned:
+            raise value
+        result: T = value
         return result
 
 
 def _send(sender: Connection, work: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    sender.send(work(*args))
-    sender.close()
+    try:
+        outcome = (True, work(*args))
+    except Exception as exc:  # raised again in the parent, which says it in one line
+        outcome = (False, exc)
+    try:
+        sender.send(outcome)
+    finally:
+        sender.close()

@@ -593,3 +593,39 @@ def test_compiled_templates_are_kept_private_in_the_cache_and_reused(tmp_path, m
     assert compiles == []  # the second report loads the compiled template
     assert (tmp_path / "cache" / "templates").stat().st_mode & 0o777 == 0o700
     assert compiled.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("readers", [1, 2])
+def test_a_broken_timeline_row_is_one_clear_error_naming_the_file(
+    pegasus, tmp_path, monkeypatch, readers
+):
+    import shutil
+
+    from spytrace.outputs import report_timeline
+
+    _, _, out = pegasus
+    folder = tmp_path / "scan"
+    shutil.copytree(out, folder)
+    lines = (folder / "timeline.jsonl").read_text().splitlines(keepends=True)
+    lines.insert(59, '{"artifact": "sms", "timestamp": \n')  # in the second chunk of 50
+    (folder / "timeline.jsonl").write_text("".join(lines))
+    # With two readers the second chunk is the forked reader's: its error reaches the caller.
+    monkeypatch.setattr(report_timeline, "SPLIT_BYTES", 0 if readers == 2 else 1 << 40)
+
+    with pytest.raises(UserError, match=r"timeline\.jsonl: lines 51-100 are not all timeline rows"):
+        "".join(render(read_outputs(folder), chunk_rows=50))
+
+    result = spytrace("report", folder, home=tmp_path)
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert "timeline.jsonl" in line and "Traceback" not in result.stderr
+
+
+def test_a_broken_record_line_is_one_clear_error_naming_the_file(tmp_path):
+    from spytrace.outputs import report_html
+
+    (tmp_path / "records").mkdir()
+    (tmp_path / "records" / "sms.jsonl").write_text('{"artifact": "sms"}\n{"artifact": \n')
+
+    with pytest.raises(UserError, match=r"records/sms\.jsonl: line 2 is not a record"):
+        report_html._undated_records(tmp_path, {("sms", "sms.db", "message.ROWID=1")}, {})

@@ -558,10 +558,13 @@ def _undated_records(
         if not path.is_file():
             continue
         with path.open("rb") as handle:
-            for line in handle:
+            for number, line in enumerate(handle, 1):
                 if not line.strip():
                     continue
-                where = _decode_where.decode(line)
+                try:
+                    where = _decode_where.decode(line)
+                except msgspec.DecodeError as exc:
+                    raise UserError(f"{path}: line {number} is not a record ({exc})") from exc
                 key = (where.artifact, where.source, where.locator)
                 if key in missing:
                     found.setdefault(key, (where.time_desc, where.message))

@@ -27,6 +27,7 @@ import msgspec
 from markupsafe import Markup
 
 from spytrace.background import Background, can_fork
+from spytrace.errors import UserError
 from spytrace.outputs.jsonenc import dumps
 
 CHUNK_ROWS = 20_000
@@ -130,8 +131,7 @@ def _read(
         for number, lines in enumerate(_line_chunks(handle, chunk_rows)):
             if number % step != first:
                 continue
-            # A chunk's lines are decoded in one call (blank lines are passed over).
-            rows = _decode_row.decode_lines(b"".join(lines))
+            rows = _decoded(path, lines, number * chunk_rows)
             if not rows:
                 continue
             chunk, columns = _chunk(number, rows, wanted, cited_locators)
@@ -144,6 +144,15 @@ def _read(
     if spool is not None:
         spool.flush()  # a forked reader's spool is read by its parent
     return made
+
+
+def _decoded(path: Path, lines: list[bytes], before: int) -> list[_Row]:
+    """A chunk's lines decoded in one call (blank lines are passed over)."""
+    try:
+        return _decode_row.decode_lines(b"".join(lines))
+    except msgspec.DecodeError as exc:  # a folder handed to `spytrace report` may be anything
+        where = f"lines {before + 1}-{before + len(lines)}"
+        raise UserError(f"{path}: {where} are not all timeline rows ({exc})") from exc
 
 
 def _line_chunks(handle: IO[bytes], size: int) -> Iterator[list[bytes]]:
