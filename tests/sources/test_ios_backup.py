@@ -663,3 +663,28 @@ def test_the_index_finds_what_listing_every_file_finds_for_every_artifact(tmp_pa
         # A `**` in the domain's place reaches into the relative path.
         reached = [p for p in backup.matching(["**/Library/x.plist"]) if "/" in p]
         assert reached == ["HomeDomain/a/b/Library/x.plist"]
+
+
+def test_a_manifest_damaged_part_way_is_said_once_and_what_it_still_names_is_planned(tmp_path):
+    from spytrace.catalog import IOS_ARTIFACTS
+    from spytrace.plan import plan_files
+
+    builder = BackupBuilder(tmp_path / "b")
+    for n in range(3000):
+        builder.add_file("HomeDomain", f"Library/x/{n:05d}/file{n}.plist", b"x")
+    builder.add_file("HomeDomain", "Library/SMS/sms.db", b"1")
+    root = builder.build()
+    manifest = root / "Manifest.db"
+    data = bytearray(manifest.read_bytes())
+    data[len(data) // 3 : len(data) // 2] = b"\xff" * (len(data) // 2 - len(data) // 3)
+    manifest.write_bytes(bytes(data))
+
+    with open_backup(root, tmp_path) as backup:
+        patterns = [p for a in IOS_ARTIFACTS for p in a.paths]
+        planned = plan_files(IOS_ARTIFACTS, backup.matching(patterns))
+        list(backup.files())
+        problems = backup.problems()
+
+    assert planned["manifest"] == ["Manifest.db"]
+    damaged = [p for p in problems if "damaged part-way" in p]
+    assert len(damaged) == 1, problems

@@ -400,14 +400,20 @@ class IosBackup:
                     done += 1
             except sqlite3.OperationalError as exc:
                 if "decode" not in str(exc):
-                    self._problems.append(f"Manifest.db damaged part-way through the list: {exc}")
+                    self._damaged(exc)
                     return
                 # A path that is not UTF-8 (rare): the rest again, undecodable bytes replaced,
                 # so the usual listing keeps SQLite's own decoding.
                 conn.text_factory = lambda b: b.decode("utf-8", "replace")
                 yield from itertools.islice(conn.execute(sql, params), done, None)
             except sqlite3.DatabaseError as exc:
-                self._problems.append(f"Manifest.db damaged part-way through the list: {exc}")
+                self._damaged(exc)
+
+    def _damaged(self, exc: sqlite3.Error) -> None:
+        # Said once, however many of the queries (one per artifact path) run into the damage.
+        line = f"Manifest.db damaged part-way through the list: {exc}"
+        if line not in self._problems:
+            self._problems.append(line)
 
     def row(self, logical_path: str) -> ManifestRow | None:
         domain, sep, relative = logical_path.partition("/")
@@ -710,6 +716,12 @@ def _summary_of(
     )
 
 
+def _sqlite_glob(pattern: str) -> str:
+    """A logical-path pattern as an SQLite GLOB matching at least the same texts: `*` and `**`
+    both become `*` (GLOB's crosses folders), `**/` may match nothing, `[` is literal."""
+    return pattern.replace("**/", "*").replace("**", "*").replace("[", "[[]")
+
+
 __all__ = [
     "BackupSummary",
     "IosBackup",
@@ -717,9 +729,3 @@ __all__ = [
     "find_backups",
     "open_ios_backup",
 ]
-
-
-def _sqlite_glob(pattern: str) -> str:
-    """A logical-path pattern as an SQLite GLOB matching at least the same texts: `*` and `**`
-    both become `*` (GLOB's crosses folders), `**/` may match nothing, `[` is literal."""
-    return pattern.replace("**/", "*").replace("**", "*").replace("[", "[[]")
