@@ -30,7 +30,10 @@ def compile_spytrace() -> None:
     when bytecode is not written (PYTHONDONTWRITEBYTECODE), while MVT's, installed by pip, are
     compiled once. That cost (about 0.1 s a run) is not spytrace's.
     """
-    compileall.compile_dir(Path(spytrace.__file__).parent, quiet=1)
+    folder = Path(spytrace.__file__).parent
+    if not compileall.compile_dir(folder, quiet=1):
+        print(f"warning: could not compile every module under {folder}: spytrace's times "
+              "below include compiling them", file=sys.stderr)  # fmt: skip
 
 
 def run_spytrace(target: Path, iocs: list[Path], output: Path, *extra: str) -> Measurement:
