@@ -613,6 +613,33 @@ def test_many_missing_files_are_counted_with_ten_examples(tmp_path, packed):
     assert "Safari" not in problem  # stored files are found in their fileID folders
 
 
+def test_missing_files_are_found_whatever_their_fileid_looks_like(tmp_path):
+    builder = build(tmp_path, None)
+    builder.add_file("HomeDomain", "Library/Gone/a.db", b"never stored", stored=False)
+    builder.add_file("HomeDomain", "Library/Odd/old.db", b"stored at the top")
+    builder.add_file("HomeDomain", "Library/Odd/lost.db", b"never stored", stored=False)
+    root = builder.build()
+    old, lost = (
+        file_id("HomeDomain", "Library/Odd/old.db"),
+        file_id("HomeDomain", "Library/Odd/lost.db"),
+    )
+    # Not hex, so in no 00-ff folder (even one that sorts between two: "3:..." after "39..."):
+    # one stored in the backup's top folder (the layout of old backups) is found there, one
+    # stored nowhere is counted once; folders are never counted.
+    (root / old[:2] / old).rename(root / "ZZ-old")
+    with contextlib.closing(sqlite3.connect(root / "Manifest.db")) as conn, conn:
+        conn.execute("UPDATE Files SET fileID = 'ZZ-old' WHERE fileID = ?", (old,))
+        conn.execute("UPDATE Files SET fileID = ? WHERE fileID = ?", (lost[:1] + ":lost", lost))
+
+    with open_backup(root, tmp_path, None) as backup:
+        [problem] = [p for p in backup.problems() if "not stored" in p]
+
+    assert problem == (
+        "2 file(s) listed in Manifest.db are not stored in the backup: "
+        "HomeDomain/Library/Gone/a.db, HomeDomain/Library/Odd/lost.db"
+    )
+
+
 def test_a_path_that_is_not_utf8_is_listed_with_the_bytes_replaced(tmp_path):
     root = build(tmp_path).build()
     with contextlib.closing(sqlite3.connect(root / "Manifest.db")) as conn, conn:

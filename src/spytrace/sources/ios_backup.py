@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote
 
+import msgspec
+
 from spytrace.artifacts.plist import loads_plist
 from spytrace.artifacts.times import as_utc
 from spytrace.errors import (
@@ -57,6 +59,14 @@ _FILE_ID = re.compile(r"[0-9a-fA-F]{40}")
 _MAX_PLIST_BYTES = 64 << 20
 _MISSING_EXAMPLES = 10
 _ORDER = "ORDER BY domain, relativePath"
+_HEX_DIGITS = "0123456789abcdef"
+# Both read Manifest.db's fileID index alone (SQLite's index of the primary key).
+_FOLDER_IDS = "SELECT json_group_array(fileID) FROM Files WHERE fileID >= ? AND fileID < ?"
+_ODD_IDS = "SELECT fileID FROM Files WHERE fileID NOT GLOB '[0-9a-f][0-9a-f]*'"
+_LISTED_FILES = (
+    "SELECT domain, relativePath FROM Files"
+    " WHERE fileID IN (SELECT value FROM json_each(?)) AND flags = ? ORDER BY fileID"
+)
 _EMPTY = "empty"  # stands for a zero-length file the backup lists but did not store
 
 
@@ -390,9 +400,12 @@ class IosBackup:
                 bytes(blob) if blob is not None else None,
             )
 
+    def _open_index(self) -> sqlite3.Connection:
+        """A connection of the caller's own to the (plain) Manifest.db."""
+        return sqlite3.connect(f"file:{quote(str(self._index_path))}?mode=ro&immutable=1", uri=True)
+
     def _query(self, sql: str, params: tuple[int | str, ...]) -> Iterator[tuple[Any, ...]]:
-        uri = f"file:{quote(str(self._index_path))}?mode=ro&immutable=1"
-        with closing(sqlite3.connect(uri, uri=True)) as conn:
+        with closing(self._open_index()) as conn:
             done = 0
             try:
                 for row in conn.execute(sql, params):
@@ -535,31 +548,28 @@ class IosBackup:
         return path
 
     def _missing_line(self) -> str | None:
-        # In fileID order, one stored folder (00 to ff) listed at a time: memory stays at a
-        # folder's names however many files the backup holds.
+        # Folder by folder (00 to ff, in fileID order): the fileIDs under one come from
+        # Manifest.db's fileID index alone (never the 80 MB of file records), are compared with
+        # the stored names in C, and only those not stored (folders, links, missing files) are
+        # looked up. Memory stays at one folder's names however large the backup.
         missing, examples = 0, list[str]()
         top = self._store.stored_in("")
-        folder, names = "", top
-        # Only the fileIDs are listed; the few missing files are looked up by theirs.
-        listed = "SELECT fileID FROM Files WHERE flags = ? ORDER BY fileID"
-        for (file_id,) in self._query(listed, (FLAG_FILE,)):
-            file_id = str(file_id or "")
-            if file_id[:2] != folder:
-                folder, names = file_id[:2], self._store.stored_in(file_id[:2])
-            if file_id in names or file_id in top:
-                continue
-            with self._lock:
-                domain, relative = self._conn.execute(
-                    "SELECT domain, relativePath FROM Files WHERE fileID IS ? LIMIT 1",
-                    (file_id or None,),
-                ).fetchone() or ("", "")
-            logical_path = f"{domain or ''}/{relative or ''}"
-            full = self.row(logical_path)
-            if full is not None and full.blob is not None and _empty_record(full):
-                continue  # an empty file need not be stored
-            missing += 1
-            if len(examples) < _MISSING_EXAMPLES:
-                examples.append(logical_path)
+        with closing(self._open_index()) as conn:
+            # A few values per folder: decoded leniently, so a path that is not UTF-8 is
+            # counted like any other.
+            conn.text_factory = lambda b: b.decode("utf-8", "replace")
+            try:
+                for folder, ids in _fileids_by_folder(conn):
+                    absent = ids - self._store.stored_in(folder) - top
+                    for logical_path in _listed_files(conn, sorted(absent)):
+                        full = self.row(logical_path)
+                        if full is not None and full.blob is not None and _empty_record(full):
+                            continue  # an empty file need not be stored
+                        missing += 1
+                        if len(examples) < _MISSING_EXAMPLES:
+                            examples.append(logical_path)
+            except sqlite3.DatabaseError as exc:
+                self._damaged(exc)
         if not missing:
             return None
         more = f" and {missing - len(examples)} more" if missing > len(examples) else ""
@@ -567,6 +577,30 @@ class IosBackup:
             f"{missing} file(s) listed in Manifest.db are not stored in the backup: "
             f"{', '.join(examples)}{more}"
         )
+
+
+def _fileids_by_folder(conn: sqlite3.Connection) -> Iterator[tuple[str, set[str]]]:
+    """Every fileID, grouped by its first two characters (the folder it is stored in): the 256
+    hex folders as ranges of the fileID index, then any malformed fileIDs."""
+    for high in _HEX_DIGITS:
+        for low in _HEX_DIGITS:
+            # From "ab" up to "ac" (or "a9" up to "a:"): exactly the IDs that start with "ab".
+            end = high + chr(ord(low) + 1)
+            [(ids,)] = conn.execute(_FOLDER_IDS, (high + low, end)).fetchall()
+            yield high + low, set(msgspec.json.decode(ids))
+    odd: dict[str, set[str]] = {}
+    for (file_id,) in conn.execute(_ODD_IDS):
+        text = str(file_id)
+        odd.setdefault(text[:2], set()).add(text)
+    yield from sorted(odd.items())
+
+
+def _listed_files(conn: sqlite3.Connection, file_ids: list[str]) -> list[str]:
+    """The logical paths of those of `file_ids` Manifest.db lists as files, in fileID order."""
+    if not file_ids:
+        return []
+    found = conn.execute(_LISTED_FILES, (msgspec.json.encode(file_ids).decode(), FLAG_FILE))
+    return [f"{domain or ''}/{relative or ''}" for domain, relative in found.fetchall()]
 
 
 def _mbfile(row: ManifestRow) -> MBFile:
