@@ -148,7 +148,10 @@ def by_size(
 # -- indicator count --------------------------------------------------------------------------
 
 
-def by_indicators(counts: Sequence[int], size: str) -> list[Point]:
+def by_indicators(
+    counts: Sequence[int], size: str, mvt_counts: Sequence[int] | None = None
+) -> list[Point]:
+    """Both tools at each indicator count (MVT only at `mvt_counts`, if given)."""
     done = corpus.variant("ios_backup", size)
     points = []
     for count in counts:
@@ -161,7 +164,9 @@ def by_indicators(counts: Sequence[int], size: str) -> list[Point]:
             Point(
                 "ios_backup", size, count,
                 _spytrace(done.scenario, iocs, base / "spytrace"),
-                _mvt("ios_backup", done.scenario, iocs, base / "mvt", MVT_TIMEOUT_S),
+                _mvt("ios_backup", done.scenario, iocs, base / "mvt", MVT_TIMEOUT_S)
+                if mvt_counts is None or count in mvt_counts
+                else None,
             )
         )  # fmt: skip
     return points
