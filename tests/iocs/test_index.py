@@ -186,6 +186,35 @@ def test_without_url_indicators_a_link_is_matched_by_its_host_as_with_them(index
     assert normalize.url_host(link) == (parts[1] if parts else None)
 
 
+@pytest.mark.parametrize(
+    "link",
+    [
+        *LINKS,
+        "https://links.example/abc",
+        "https://links.example/other",
+        "links.example/abc/",
+        "http://noscheme.example/x",
+        "https://noscheme.example/x/",
+        "noscheme.example/y",
+        "https://sub.links.example/abc",
+    ],
+)
+def test_a_link_matches_as_fully_normalised_whether_or_not_its_host_has_url_indicators(index, link):
+    # Only links on a URL indicator's host are normalised whole; the rest go by their host.
+    whole = [m.indicator.raw for m in index._match_uncached("url", link)]
+    assert hits(index, "url", link) == whole
+
+
+def test_a_url_indicator_added_after_lookups_is_matched():
+    index = IndicatorIndex()
+    index.add(*key_of("url", "https://a.example/x"), "https://a.example/x", "url:value", ORIGIN)
+    assert hits(index, "url", "https://b.example/x") == []
+
+    index.add(*key_of("url", "https://b.example/x"), "https://b.example/x", "url:value", ORIGIN)
+
+    assert hits(index, "url", "https://b.example/x") == ["https://b.example/x"]
+
+
 def test_truncated_process_name_is_a_weak_match(index):
     [match] = index.match(Observable("process", "com.apple.Spywa"))  # 15 characters
     assert match.weak and match.indicator.raw == "com.apple.Spyware-agentd"

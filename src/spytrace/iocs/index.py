@@ -65,6 +65,7 @@ class IndicatorIndex:
         # The files of a listing share their folders: each folder's own matches are found once.
         self._folders = lru_cache(maxsize=_FOLDER_CACHE)(self._folder_matches)
         self._tails: dict[str, tuple[str, ...]] | None = None  # see _relative_tails
+        self._url_hosts: frozenset[str] | None = None  # see _hosts_with_urls
 
     def __len__(self) -> int:
         """Distinct (kind, value) pairs indexed."""
@@ -141,11 +142,15 @@ class IndicatorIndex:
             return ()  # no indicator of a kind this observable could hit: skip normalising
         if kind in _UNIQUE_KINDS:
             return self._match_uncached(kind, observable.value)
-        if kind == "url" and "url" not in self._tables:
-            # No URL indicator: a link matches by its host alone, and the few hosts of
-            # thousands of different links are each looked up once.
+        if kind == "url":
+            # A link can equal a URL indicator only if it has that indicator's host; any
+            # other matches by its host alone, and the few hosts of thousands of different
+            # links are each looked up once.
             host = normalize.url_host(observable.value)
-            return self._lookup("host", host) if host is not None else ()
+            if host is None:
+                return ()
+            if host not in self._hosts_with_urls():
+                return self._lookup("host", host)
         return self._lookup(kind, observable.value)
 
     def _match_uncached(self, kind: str, value: str) -> tuple[Match, ...]:
@@ -302,6 +307,13 @@ class IndicatorIndex:
                 found.extend(Match(i, folder) for i in self._get("file_path", folder))
             folder = folder.rpartition("/")[0]
         return tuple(found)
+
+    def _hosts_with_urls(self) -> frozenset[str]:
+        """The hosts of the URL indicators (an indicator's link is already in normal form)."""
+        if self._url_hosts is None:
+            hosts = (normalize.url_host(link) for link in self._tables.get("url", {}))
+            self._url_hosts = frozenset(h for h in hosts if h is not None)
+        return self._url_hosts
 
     def _relative_tails(self) -> dict[str, tuple[str, ...]]:
         """The relative file_path indicators by their last component, longest first."""
