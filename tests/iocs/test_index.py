@@ -101,6 +101,8 @@ def hits(index: IndicatorIndex, kind: str, value: str) -> list[str]:
         # file name: last component
         ("file_name", "roleaccountd.plist", "roleaccountd.plist"),
         ("file_path", "/private/var/root/Library/roleaccountd.plist", "roleaccountd.plist"),
+        # the name is the last component with the spaces at its end dropped, as file:name's
+        ("file_path", "/private/var/root/Library/roleaccountd.plist /", "roleaccountd.plist"),
         # hashes: case-insensitive hex, colons dropped for certificates
         ("file_hash", "d41d8cd98f00b204e9800998ecf8427e", "D41D8CD98F00B204E9800998ECF8427E"),
         (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import marshal
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -274,29 +274,35 @@ class IndicatorIndex:
                 for indicator in self._get("process", full):
                     yield Match(indicator, name, weak=True)
 
-    def _file_path(self, value: str) -> Iterator[Match]:
+    def _file_path(self, value: str) -> list[Match]:
+        # A list, not a generator: this runs for every file of a listing or a backup.
         path = normalize.file_path(value)
         if path is None:
-            return
+            return []
+        found: list[Match] = []
+        folder, _, name = path.rpartition("/")
         table = self._tables.get("file_path")
         if table:
             # A path matches an indicator path it equals or lies under, at a / boundary.
             if path in table:
-                for indicator in self._get("file_path", path):
-                    yield Match(indicator, path)
-            parent = path.rpartition("/")[0]
-            if parent:
-                yield from self._folders(parent)
+                found.extend(Match(i, path) for i in self._get("file_path", path))
+            if folder:
+                found.extend(self._folders(folder))
             # Some feeds publish paths relative to a home or container folder
             # ("Library/Preferences/x.plist"): they match the end of a path at a / boundary
             # (never the whole of it), longest first. Only those ending in this file's name
             # can: they are looked up by it rather than trying every tail of the path.
-            for tail in self._relative_tails().get(path.rpartition("/")[2], ()):
+            for tail in self._relative_tails().get(name, ()):
                 start = len(path) - len(tail)
                 if start >= 2 and path[start - 1] == "/" and path.endswith(tail):
-                    for indicator in self._get("file_path", tail):
-                        yield Match(indicator, tail)
-        yield from self._file_name(path)
+                    found.extend(Match(i, tail) for i in self._get("file_path", tail))
+        names = self._tables.get("file_name")
+        if names:
+            # The name file_name() gives: the last component, spaces at its end dropped.
+            leaf = normalize.file_name(path) if path[-1:].isspace() else name
+            if leaf and leaf in names:
+                found.extend(Match(i, leaf) for i in self._get("file_name", leaf))
+        return found
 
     def _folder_matches(self, folder: str) -> tuple[Match, ...]:
         """Matches of a folder and of every folder above it."""
@@ -364,7 +370,7 @@ def _exact_kind(kind: str) -> Callable[[IndicatorIndex, str], Iterator[Match]]:
     return matcher
 
 
-_MATCHERS: dict[str, Callable[[IndicatorIndex, str], Iterator[Match]]] = {
+_MATCHERS: dict[str, Callable[[IndicatorIndex, str], Iterable[Match]]] = {
     "domain": IndicatorIndex._domain,
     "url": IndicatorIndex._url,
     "host": IndicatorIndex._address_or_host,  # a link's host in normal form (see match)
