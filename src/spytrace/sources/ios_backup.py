@@ -62,10 +62,12 @@ _ORDER = "ORDER BY domain, relativePath"
 _HEX_DIGITS = "0123456789abcdef"
 # Both read Manifest.db's fileID index alone (SQLite's index of the primary key).
 _FOLDER_IDS = "SELECT json_group_array(fileID) FROM Files WHERE fileID >= ? AND fileID < ?"
-_ODD_IDS = "SELECT fileID FROM Files WHERE fileID NOT GLOB '[0-9a-f][0-9a-f]*'"
+_ODD_IDS = "SELECT fileID FROM Files WHERE fileID IS NULL OR fileID NOT GLOB '[0-9a-f][0-9a-f]*'"
+# A file listed without a fileID (asked for as "") cannot be stored either.
 _LISTED_FILES = (
     "SELECT domain, relativePath FROM Files"
-    " WHERE fileID IN (SELECT value FROM json_each(?)) AND flags = ? ORDER BY fileID"
+    " WHERE (fileID IN (SELECT value FROM json_each(?1)) OR (fileID IS NULL AND ?2))"
+    " AND flags = ?3 ORDER BY fileID"
 )
 _EMPTY = "empty"  # stands for a zero-length file the backup lists but did not store
 
@@ -590,7 +592,7 @@ def _fileids_by_folder(conn: sqlite3.Connection) -> Iterator[tuple[str, set[str]
             yield high + low, set(msgspec.json.decode(ids))
     odd: dict[str, set[str]] = {}
     for (file_id,) in conn.execute(_ODD_IDS):
-        text = str(file_id)
+        text = "" if file_id is None else str(file_id)
         odd.setdefault(text[:2], set()).add(text)
     yield from sorted(odd.items())
 
@@ -599,7 +601,8 @@ def _listed_files(conn: sqlite3.Connection, file_ids: list[str]) -> list[str]:
     """The logical paths of those of `file_ids` Manifest.db lists as files, in fileID order."""
     if not file_ids:
         return []
-    found = conn.execute(_LISTED_FILES, (msgspec.json.encode(file_ids).decode(), FLAG_FILE))
+    listed = msgspec.json.encode(file_ids).decode()
+    found = conn.execute(_LISTED_FILES, (listed, "" in file_ids, FLAG_FILE))
     return [f"{domain or ''}/{relative or ''}" for domain, relative in found.fetchall()]
 
 
