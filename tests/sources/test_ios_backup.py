@@ -618,7 +618,8 @@ def test_missing_files_are_found_whatever_their_fileid_looks_like(tmp_path):
     builder.add_file("HomeDomain", "Library/Gone/a.db", b"never stored", stored=False)
     builder.add_file("HomeDomain", "Library/Odd/old.db", b"stored at the top")
     builder.add_file("HomeDomain", "Library/Odd/lost.db", b"never stored", stored=False)
-    builder.add_file("HomeDomain", "Library/Odd/no-id.db", b"never stored", stored=False)
+    for name in ("no-id", "number-id", "blob-id"):
+        builder.add_file("HomeDomain", f"Library/Odd/{name}.db", b"never stored", stored=False)
     root = builder.build()
     old, lost = (
         file_id("HomeDomain", "Library/Odd/old.db"),
@@ -626,22 +627,25 @@ def test_missing_files_are_found_whatever_their_fileid_looks_like(tmp_path):
     )
     # Not hex, so in no 00-ff folder (even one that sorts between two: "3:..." after "39..."):
     # one stored in the backup's top folder (the layout of old backups) is found there, one
-    # stored nowhere is counted once, and so is one without a fileID; folders never are.
+    # stored nowhere is counted once, and so are those whose fileID is missing or not text (a
+    # number, "12", would pass for a hex folder's); folders never are.
     (root / old[:2] / old).rename(root / "ZZ-old")
     with contextlib.closing(sqlite3.connect(root / "Manifest.db")) as conn, conn:
         conn.execute("UPDATE Files SET fileID = 'ZZ-old' WHERE fileID = ?", (old,))
         conn.execute("UPDATE Files SET fileID = ? WHERE fileID = ?", (lost[:1] + ":lost", lost))
-        conn.execute(
-            "UPDATE Files SET fileID = NULL WHERE fileID = ?",
-            (file_id("HomeDomain", "Library/Odd/no-id.db"),),
-        )
+        for name, value in (("no-id", None), ("number-id", 12), ("blob-id", b"\x12\x34")):
+            conn.execute(
+                "UPDATE Files SET fileID = ? WHERE fileID = ?",
+                (value, file_id("HomeDomain", f"Library/Odd/{name}.db")),
+            )
 
     with open_backup(root, tmp_path, None) as backup:
         [problem] = [p for p in backup.problems() if "not stored" in p]
 
     assert problem == (
-        "3 file(s) listed in Manifest.db are not stored in the backup: "
-        "HomeDomain/Library/Gone/a.db, HomeDomain/Library/Odd/no-id.db, "
+        "5 file(s) listed in Manifest.db are not stored in the backup: "
+        "HomeDomain/Library/Odd/blob-id.db, HomeDomain/Library/Odd/no-id.db, "
+        "HomeDomain/Library/Odd/number-id.db, HomeDomain/Library/Gone/a.db, "
         "HomeDomain/Library/Odd/lost.db"
     )
 

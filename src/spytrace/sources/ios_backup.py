@@ -62,12 +62,19 @@ _ORDER = "ORDER BY domain, relativePath"
 _HEX_DIGITS = "0123456789abcdef"
 # Both read Manifest.db's fileID index alone (SQLite's index of the primary key).
 _FOLDER_IDS = "SELECT json_group_array(fileID) FROM Files WHERE fileID >= ? AND fileID < ?"
-_ODD_IDS = "SELECT fileID FROM Files WHERE fileID IS NULL OR fileID NOT GLOB '[0-9a-f][0-9a-f]*'"
-# A file listed without a fileID (asked for as "") cannot be stored either.
+_ODD_IDS = (
+    "SELECT fileID FROM Files WHERE typeof(fileID) = 'text' AND fileID NOT GLOB '[0-9a-f][0-9a-f]*'"
+)
 _LISTED_FILES = (
     "SELECT domain, relativePath FROM Files"
-    " WHERE (fileID IN (SELECT value FROM json_each(?1)) OR (fileID IS NULL AND ?2))"
-    " AND flags = ?3 ORDER BY fileID"
+    " WHERE fileID IN (SELECT value FROM json_each(?)) AND flags = ? ORDER BY fileID"
+)
+# A file listed with no fileID, or one that is not text, names nothing a backup could store.
+# Numbers sort before text and blobs after it: both ends of the fileID index, never the table.
+_WITHOUT_ID = (
+    "SELECT domain, relativePath FROM Files WHERE rowid IN"
+    " (SELECT rowid FROM Files WHERE fileID IS NULL OR fileID < '' OR fileID >= x'')"
+    " AND flags = ? ORDER BY domain, relativePath"
 )
 _EMPTY = "empty"  # stands for a zero-length file the backup lists but did not store
 
@@ -561,15 +568,13 @@ class IosBackup:
             # counted like any other.
             conn.text_factory = lambda b: b.decode("utf-8", "replace")
             try:
-                for folder, ids in _fileids_by_folder(conn):
-                    absent = ids - self._store.stored_in(folder) - top
-                    for logical_path in _listed_files(conn, sorted(absent)):
-                        full = self.row(logical_path)
-                        if full is not None and full.blob is not None and _empty_record(full):
-                            continue  # an empty file need not be stored
-                        missing += 1
-                        if len(examples) < _MISSING_EXAMPLES:
-                            examples.append(logical_path)
+                for logical_path in self._not_stored(conn, top):
+                    full = self.row(logical_path)
+                    if full is not None and full.blob is not None and _empty_record(full):
+                        continue  # an empty file need not be stored
+                    missing += 1
+                    if len(examples) < _MISSING_EXAMPLES:
+                        examples.append(logical_path)
             except sqlite3.DatabaseError as exc:
                 self._damaged(exc)
         if not missing:
@@ -579,6 +584,13 @@ class IosBackup:
             f"{missing} file(s) listed in Manifest.db are not stored in the backup: "
             f"{', '.join(examples)}{more}"
         )
+
+    def _not_stored(self, conn: sqlite3.Connection, top: set[str]) -> Iterator[str]:
+        """The logical paths of the files Manifest.db lists that no stored file stands for."""
+        for domain, relative in conn.execute(_WITHOUT_ID, (FLAG_FILE,)).fetchall():
+            yield f"{domain or ''}/{relative or ''}"
+        for folder, ids in _fileids_by_folder(conn):
+            yield from _listed_files(conn, sorted(ids - self._store.stored_in(folder) - top))
 
 
 def _fileids_by_folder(conn: sqlite3.Connection) -> Iterator[tuple[str, set[str]]]:
@@ -592,8 +604,7 @@ def _fileids_by_folder(conn: sqlite3.Connection) -> Iterator[tuple[str, set[str]
             yield high + low, set(msgspec.json.decode(ids))
     odd: dict[str, set[str]] = {}
     for (file_id,) in conn.execute(_ODD_IDS):
-        text = "" if file_id is None else str(file_id)
-        odd.setdefault(text[:2], set()).add(text)
+        odd.setdefault(file_id[:2], set()).add(file_id)
     yield from sorted(odd.items())
 
 
@@ -601,8 +612,7 @@ def _listed_files(conn: sqlite3.Connection, file_ids: list[str]) -> list[str]:
     """The logical paths of those of `file_ids` Manifest.db lists as files, in fileID order."""
     if not file_ids:
         return []
-    listed = msgspec.json.encode(file_ids).decode()
-    found = conn.execute(_LISTED_FILES, (listed, "" in file_ids, FLAG_FILE))
+    found = conn.execute(_LISTED_FILES, (msgspec.json.encode(file_ids).decode(), FLAG_FILE))
     return [f"{domain or ''}/{relative or ''}" for domain, relative in found.fetchall()]
 
 
