@@ -1,15 +1,21 @@
 """A listing read in parts by several processes gives exactly what one read gives."""
 
+import shutil
+from datetime import UTC, datetime
+
 import pytest
 
 from spytrace import parts
 from spytrace.artifacts.android import files_json
+from spytrace.artifacts.ios import manifest, sms
 from spytrace.iocs.loader import load_feeds
-from spytrace.model import Check
+from spytrace.model import PART_BLOCK, Check, Status, in_part
 from spytrace.outputs.files import prepare_output
 from spytrace.outputs.records_jsonl import selected_offsets
 from spytrace.scan import ScanOptions, scan
 from spytrace.testkit.fake_source import FolderSource
+from spytrace.testkit.ios_comms import SmsDb, cocoa_nanos
+from spytrace.testkit.ios_system import ManifestDb
 from spytrace.testkit.scenarios import androidqf_files
 
 # A check reading back every listed file whose line holds "7" or "/dcim/": many lines, in
@@ -72,7 +78,7 @@ def test_parts_joined_give_the_records_timeline_and_findings_of_one_read(
 
 def test_a_small_file_or_an_artifact_without_a_part_reader_stays_whole(tmp_path):
     from spytrace.artifact_run import Job
-    from spytrace.artifacts.ios import sms
+    from spytrace.artifacts.ios import safari_history
 
     scenario = androidqf_files(tmp_path / "acquisition", files=10, planted=1)
     evidence = FolderSource(scenario.path).open("files.json")
@@ -80,4 +86,149 @@ def test_a_small_file_or_an_artifact_without_a_part_reader_stays_whole(tmp_path)
 
     assert parts.split(listing, 1 << 10, 4) == [listing]
     assert [j.part for j in parts.split(listing, parts.SPLIT_BYTES, 4)] == [0, 1, 2, 3]
-    assert parts.split(Job(sms.ARTIFACT, (evidence,), planned=1), 1 << 30, 4)[0].parts == 1
+    assert (
+        parts.split(Job(safari_history.ARTIFACT, (evidence,), planned=1), 1 << 30, 4)[0].parts == 1
+    )
+    assert parts.split(listing, parts.SPLIT_BYTES, 1) == [listing]
+
+
+# Databases: each part fetches only its own rows, ranked in rowid order (artifacts/sqlite.py).
+WHEN = datetime(2024, 5, 1, tzinfo=UTC)
+
+
+def _messages(tmp_path, count):
+    """sms.db with `count` messages, rowids with gaps, and one message in two chats across a
+    block's end (its two rows must stay one record, in one part)."""
+    db = SmsDb(tmp_path)
+    handle = db.add_handle("+15550001111")
+    chat = db.add_chat("+15550001111", handles=[handle])
+    other = db.add_chat("group", handles=[handle])
+    db.add_messages(
+        (
+            {
+                "text": f"m{i} https://x{i % 7}.example/",
+                "handle_id": handle,
+                "date": cocoa_nanos(WHEN) + i * 10**9,
+            }
+            for i in range(count)
+        ),  # fmt: skip
+        chat_id=chat,
+    )
+    db.conn.execute("DELETE FROM message WHERE ROWID % 97 = 0")
+    db.conn.execute(
+        "INSERT INTO chat_message_join (chat_id, message_id) VALUES (?, ?)", (other, PART_BLOCK)
+    )
+    return db
+
+
+def _files(tmp_path, count, without_rowid=False):
+    db = ManifestDb(tmp_path)
+    if without_rowid:  # hostile or odd: no rowid to rank the rows by
+        db.conn.executescript(
+            "DROP TABLE Files; CREATE TABLE Files (fileID TEXT PRIMARY KEY, domain TEXT, "
+            "relativePath TEXT, flags INTEGER, file BLOB) WITHOUT ROWID;"
+        )
+    db.add_many(count, when=WHEN)
+    db.conn.execute("DELETE FROM Files WHERE CAST(substr(fileID, -2) AS INTEGER) = 13")
+    return db
+
+
+@pytest.mark.parametrize("parts_of", [2, 3])
+@pytest.mark.parametrize(
+    ("artifact", "build", "ranked"),
+    [
+        (sms.ARTIFACT, lambda tmp: _messages(tmp, 2 * PART_BLOCK + 700), True),
+        (manifest.ARTIFACT, lambda tmp: _files(tmp, 3 * PART_BLOCK + 5), True),
+        (manifest.ARTIFACT, lambda tmp: _files(tmp, 2 * PART_BLOCK + 100, True), False),
+    ],
+    ids=["sms", "manifest", "manifest-without-rowid"],
+)
+def test_a_table_read_in_parts_gives_each_part_the_records_in_part_picks(
+    tmp_path, artifact, build, ranked, parts_of
+):
+    evidence = build(tmp_path).build()
+    whole = list(artifact.parse(evidence))
+    assert len(whole) > 2 * PART_BLOCK and not evidence.notes
+
+    by_part = [list(artifact.parse_part(evidence, part, parts_of)) for part in range(parts_of)]
+
+    if not ranked:
+        assert by_part[0] == whole and not any(by_part[1:])  # the first part reads it all
+    else:
+        for part, records in enumerate(by_part):
+            picked = [r for i, r in enumerate(whole) if in_part(i, part, parts_of)]
+            assert records == picked and records
+    assert not evidence.notes
+
+
+@pytest.mark.parametrize(
+    ("build", "without_rowid"),
+    [(_messages, False), (_files, False), (_files, True)],
+    ids=["sms", "manifest", "manifest-without-rowid"],
+)
+def test_a_database_scanned_in_parts_gives_the_bytes_of_one_read(
+    tmp_path, monkeypatch, build, without_rowid
+):
+    db = build(tmp_path / "built", 3 * PART_BLOCK, *([True] if without_rowid else []))
+    # Text that is not UTF-8 in one part's rows only: the joined coverage still says so.
+    table, key = ("message", "ROWID") if build is _messages else ("Files", "fileID")
+    db.conn.execute(f"UPDATE {table} SET {'text' if build is _messages else 'relativePath'} = "
+                    f"CAST(X'C328' AS TEXT) WHERE {key} = (SELECT {key} FROM {table} "
+                    f"ORDER BY {key} LIMIT 1 OFFSET {PART_BLOCK + 3})")  # fmt: skip
+    evidence = db.build()
+    root = tmp_path / "acquisition"
+    (root / evidence.logical_path).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(evidence.path, root / evidence.logical_path)
+    artifact = sms.ARTIFACT if build is _messages else manifest.ARTIFACT
+
+    def scan_in(name, workers):
+        output, scratch = tmp_path / name, tmp_path / f"{name}-scratch"
+        prepare_output(output, force=False)
+        scratch.mkdir()
+        return scan(FolderSource(root), None, output, scratch, artifacts=(artifact,), checks=(),
+                    options=ScanOptions(workers=workers)), output  # fmt: skip
+
+    single, single_out = scan_in("one", 1)
+    monkeypatch.setattr(parts, "SPLIT_BYTES", 0)
+    split, split_out = scan_in("parts", 2)
+
+    name = artifact.name
+    for path in (f"records/{name}.jsonl", "timeline.csv", "timeline.jsonl"):
+        assert (split_out / path).read_bytes() == (single_out / path).read_bytes(), path
+    [coverage] = split.coverage
+    assert coverage == single.coverage[0] and coverage.records == single.records
+    assert coverage.status is Status.PARTIAL
+    assert any("not valid UTF-8" in reason for reason in coverage.reasons)
+
+
+def test_large_files_share_the_workers_out(tmp_path, monkeypatch):
+    from spytrace.artifact_run import Job
+    from spytrace.parallel import run_jobs
+    from spytrace.scan import QuietEvents
+
+    messages = _messages(tmp_path, 3 * PART_BLOCK).build()
+    listing = _files(tmp_path, 3 * PART_BLOCK).build()
+    monkeypatch.setattr(parts, "SPLIT_BYTES", 0)
+    seen = []
+    join = parts.join
+    monkeypatch.setattr(
+        parts, "join", lambda results, out: seen.append(len(results)) or join(results, out)
+    )
+    (tmp_path / "out" / "records").mkdir(parents=True)
+    (tmp_path / "scratch").mkdir()
+
+    def run(jobs, workers):
+        seen.clear()
+        run_jobs(
+            jobs, None, tmp_path / "out", tmp_path / "scratch", frozenset(), workers, QuietEvents()
+        )
+        return sorted(seen)
+
+    both = [
+        Job(sms.ARTIFACT, (messages,), planned=1),
+        Job(manifest.ARTIFACT, (listing,), planned=1),
+    ]
+    # Two large files on two workers: one each, whole; on four, two parts each.
+    assert run(both, 2) == [1, 1]
+    assert run(both, 4) == [2, 2]
+    assert run(both[:1], 2) == [2]

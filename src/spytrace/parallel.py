@@ -1,5 +1,5 @@
 """Artifact runs side by side, one process each, largest first; a large file an artifact can
-read in parts is spread over every worker (parts.py).
+read in parts is spread over its share of the workers (parts.py).
 
 Parsing is pure Python, so threads would share one core; processes forked from the scan
 inherit the loaded indicator index without copying or pickling it. Each run writes its own
@@ -45,7 +45,11 @@ def run_jobs(
     process while the pool reads when the pool leaves a core free; otherwise it is not called
     here (taking a busy core would only slow the runs) and the caller does it later."""
     count = max(1, workers or os.cpu_count() or 1) if can_fork() else 1
-    work = [part for job in jobs if job.files for part in parts.split(job, _size(job), count)]
+    # Large files share the workers out: parts only fill cores other large files leave idle
+    # (a part costs more than a run of its own share of the file).
+    large = sum(1 for job in jobs if job.files and parts.splittable(job, _size(job)))
+    share = count // large if large else 1
+    work = [part for job in jobs if job.files for part in parts.split(job, _size(job), share)]
     work.sort(key=lambda job: -_size(job) // job.parts)
     done: dict[str, dict[int, JobResult]] = {}
     joined: dict[str, JobResult] = {}

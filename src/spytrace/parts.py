@@ -1,10 +1,11 @@
 """One large file read by several processes at once, and the parts put back together.
 
 An artifact with a part parser (Artifact.parse_part) hands out its records in blocks of
-PART_BLOCK: part i of n takes blocks i, i+n, i+2n... Every part reads the whole file (so each
-sees the same damage and notes the same problems) but only builds, matches and writes its own
-records. Joined, the parts give the records file a single run would have written, byte for
-byte, and one coverage entry; the timeline merges every part's runs anyway.
+PART_BLOCK: part i of n takes blocks i, i+n, i+2n... A part of a listing reads the whole file
+but only builds, matches and writes its own records; a part of a database table fetches only
+its own rows (artifacts/sqlite.py). Joined, the parts give the records file a single run would
+have written, byte for byte, and one coverage entry with what any part noted; the timeline
+merges every part's runs anyway.
 """
 
 from __future__ import annotations
@@ -16,15 +17,22 @@ from dataclasses import replace
 from pathlib import Path
 
 from spytrace.artifact_run import Job, JobResult
+from spytrace.model import Status
 from spytrace.outputs.files import open_private
 
-# Below this a file is read in one piece: a part costs a process and a full read of the file.
+# Below this a file is read in one piece: a part costs a process, and a read of the whole
+# listing or a ranking of the whole table.
 SPLIT_BYTES = 8 << 20
+
+
+def splittable(job: Job, size: int) -> bool:
+    """Whether the job's file is large and can be read in parts."""
+    return job.artifact.parse_part is not None and len(job.files) == 1 and size >= SPLIT_BYTES
 
 
 def split(job: Job, size: int, workers: int) -> list[Job]:
     """The job as `workers` parts where its one file is large and can be read so, else itself."""
-    if job.artifact.parse_part is None or len(job.files) != 1 or size < SPLIT_BYTES:
+    if workers < 2 or not splittable(job, size):
         return [job]
     return [replace(job, part=part, parts=workers) for part in range(workers)]
 
@@ -42,16 +50,15 @@ def join(results: Sequence[JobResult], output: Path) -> JobResult:
         ends = [part.seek(0, 2) for part in parts]
         starts = [[*r.block_starts, end] for r, end in zip(results, ends, strict=True)]
         moved: list[list[int]] = [[] for _ in results]  # where each part's blocks now start
-        block = 0
-        while True:
-            which, nth = block % len(parts), block // len(parts)
-            bounds = starts[which]
-            if nth + 1 >= len(bounds):
-                break  # blocks go round the parts: the first part without one ends them all
-            moved[which].append(joined.tell())
-            parts[which].seek(bounds[nth])
-            joined.write(parts[which].read(bounds[nth + 1] - bounds[nth]))
-            block += 1
+        # Blocks go round the parts. A part runs out of blocks in the last round, or at once
+        # when it was given none (a table without a rowid is read whole by the first part).
+        while any(len(now) + 1 < len(bounds) for now, bounds in zip(moved, starts, strict=True)):
+            for which, bounds in enumerate(starts):
+                nth = len(moved[which])
+                if nth + 1 < len(bounds):
+                    moved[which].append(joined.tell())
+                    parts[which].seek(bounds[nth])
+                    joined.write(parts[which].read(bounds[nth + 1] - bounds[nth]))
     for result in results:
         if result.records_file is not None:
             result.records_file.unlink(missing_ok=True)
@@ -64,9 +71,19 @@ def join(results: Sequence[JobResult], output: Path) -> JobResult:
     for result in results:
         for key, value in result.device.items():
             devices.setdefault(key, value)
+    # Parts that read a database each fetch their own rows, so one may meet damage the others
+    # do not: what any part noted stands for the file.
+    statuses = {r.coverage.status for r in results}
+    reasons = tuple(dict.fromkeys(reason for r in results for reason in r.coverage.reasons))
     return replace(
         first,
-        coverage=replace(first.coverage, records=records),
+        coverage=replace(
+            first.coverage,
+            records=records,
+            status=first.coverage.status if len(statuses) == 1 else Status.PARTIAL,
+            reasons=reasons,
+        ),
+        problems=tuple(dict.fromkeys(problem for r in results for problem in r.problems)),
         findings=tuple(f for r in results for f in r.findings),
         device=devices,
         records=records,

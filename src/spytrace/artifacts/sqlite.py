@@ -8,6 +8,9 @@ replays the log into the copy.
 
 A schema variant that lacks a column still yields its rows, with NULL for the missing column
 and a note on the file (coverage then says `partial`); a missing table is a note and no rows.
+
+A large table is read in parts (Artifact.parse_part) by ranking its rows in rowid order in
+SQLite: each part fetches only its own blocks of rows, so the parts share the Python work.
 """
 
 from __future__ import annotations
@@ -20,11 +23,18 @@ from contextlib import closing
 from urllib.parse import quote
 
 from spytrace.errors import EvidenceError
-from spytrace.model import EvidenceFile
+from spytrace.model import PART_BLOCK, EvidenceFile
 
 _MISSING_COLUMN = re.compile(r"no such column: ([\w.]+)")
 _MISSING_TABLE = re.compile(r"no such table: ([\w.]+)")
 _MAX_SCHEMA_RETRIES = 16
+_NAME = re.compile(r"\w+")
+# The rowids of one part's blocks: the n-th row in rowid order belongs to block n // PART_BLOCK,
+# and block b to part b % parts (model.in_part).
+_RANKED = (
+    "SELECT r FROM (SELECT _rowid_ AS r, ROW_NUMBER() OVER (ORDER BY _rowid_) - 1 AS n "
+    "FROM {table}) WHERE n / ? % ? = ?"
+)
 
 
 def connect(db: EvidenceFile) -> sqlite3.Connection:
@@ -46,9 +56,40 @@ def tables(db: EvidenceFile) -> set[str]:
 
 def columns(db: EvidenceFile, table: str) -> set[str]:
     with closing(connect(db)) as conn:
-        if not re.fullmatch(r"\w+", table):
+        if not _NAME.fullmatch(table):
             raise ValueError(f"not a table name: {table!r}")
         return {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+
+
+def part_rows(
+    db: EvidenceFile, sql: str, table: str, alias: str, part: int, parts: int
+) -> Iterator[sqlite3.Row]:
+    """rows() of `sql`, a query over `table` (named `alias` in it) in rowid order with a
+    `{where}` slot, for part `part` of `parts`: the rows whose records in_part() gives it, when
+    each row of `table` makes one record."""
+    if parts == 1:
+        yield from rows(db, sql.format(where=""))
+    elif _has_rowid(db, table):
+        where = f"WHERE {alias}._rowid_ IN ({_RANKED.format(table=table)})"
+        yield from rows(db, sql.format(where=where), (PART_BLOCK, parts, part))
+    elif part == 0:
+        # No rowid to rank by (a WITHOUT ROWID table): the first part reads it all, the others
+        # nothing; parts.join puts that back in order as well.
+        yield from rows(db, sql.format(where=""))
+
+
+def _has_rowid(db: EvidenceFile, table: str) -> bool:
+    if not _NAME.fullmatch(table):
+        raise ValueError(f"not a table name: {table!r}")
+    try:
+        with closing(connect(db)) as conn:
+            # A column of that name would stand for the rowid in the query.
+            if any(r[1].lower() == "_rowid_" for r in conn.execute(f"PRAGMA table_info({table})")):
+                return False
+            conn.execute(f"SELECT _rowid_ FROM {table} LIMIT 0").fetchall()  # noqa: S608 (a \w+ name)
+    except (sqlite3.DatabaseError, EvidenceError):
+        return False  # rows() says what is wrong with it
+    return True
 
 
 def rows(db: EvidenceFile, sql: str, params: tuple[object, ...] = ()) -> Iterator[sqlite3.Row]:

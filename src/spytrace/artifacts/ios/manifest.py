@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from spytrace.artifacts.sqlite import rows
+from spytrace.artifacts.sqlite import part_rows
 from spytrace.errors import EvidenceError
 from spytrace.formats.mbfile import decode_mbfile_times
 from spytrace.model import Artifact, EvidenceFile, Observable, Record
@@ -23,8 +23,9 @@ from spytrace.model import Artifact, EvidenceFile, Observable, Record
 NAME = "manifest"
 PATHS = ("Manifest.db",)
 # In the table's own (rowid) order, the same for the same file: sorting 100,000 rows with their
-# blobs would take SQLite longer than reading them.
-SQL = "SELECT Files.fileID, Files.domain, Files.relativePath, Files.flags, Files.file FROM Files"
+# blobs would take SQLite longer than reading them. {where}: see part_rows.
+SQL = """SELECT Files.fileID, Files.domain, Files.relativePath, Files.flags, Files.file
+FROM Files {where}"""
 # Backup domain -> the folder its relative paths start from on the device.
 DOMAIN_ROOTS = {
     "HomeDomain": "/private/var/mobile",
@@ -58,8 +59,13 @@ KINDS = {FILE: "file", DIRECTORY: "folder", SYMLINK: "symlink"}
 
 
 def parse(db: EvidenceFile) -> Iterator[Record]:
+    return parse_part(db, 0, 1)
+
+
+def parse_part(db: EvidenceFile, part: int, parts: int) -> Iterator[Record]:
+    """The records of one part of the listing (see Artifact.parse_part); parts=1: all."""
     unreadable = 0
-    for row in rows(db, SQL):
+    for row in part_rows(db, SQL, "Files", "Files", part, parts):
         record, ok = _record(db, row)
         unreadable += not ok
         yield record
@@ -145,4 +151,4 @@ def _web_origins(relative: str) -> dict[str, list[str]]:
     return {"domain": domains, "ip": ips}
 
 
-ARTIFACT = Artifact(NAME, PATHS, parse)
+ARTIFACT = Artifact(NAME, PATHS, parse, parse_part)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from spytrace.artifacts.ios import paths
 from spytrace.artifacts.ios.attributed_body import attributed_text
 from spytrace.artifacts.plist import loads_plist
-from spytrace.artifacts.sqlite import rows
+from spytrace.artifacts.sqlite import part_rows
 from spytrace.artifacts.text import contact_observables, urls_in
 from spytrace.artifacts.times import cocoa_time
 from spytrace.errors import EvidenceError
@@ -16,7 +16,8 @@ from spytrace.model import Artifact, EvidenceFile, Observable, Record, fields_of
 NAME = "sms"
 PATHS = paths.home("Library/SMS/sms.db")
 # One row per message and chat; a message in two chats (rare) comes twice, next to itself.
-# No aliases on columns an older schema may lack: rows() reads a missing one as NULL.
+# No aliases on columns an older schema may lack: rows() reads a missing one as NULL. {where}:
+# see part_rows.
 SQL = """
 SELECT m.ROWID, m.guid, m.text, m.attributedBody, m.payload_data, m.balloon_bundle_id,
        m.service, m.is_from_me, m.date, m.date_read, m.date_delivered,
@@ -25,13 +26,19 @@ FROM message m
 LEFT JOIN handle h ON h.ROWID = m.handle_id
 LEFT JOIN chat_message_join j ON j.message_id = m.ROWID
 LEFT JOIN chat c ON c.ROWID = j.chat_id
+{where}
 ORDER BY m.ROWID
 """
 
 
 def parse(file: EvidenceFile) -> Iterator[Record]:
+    return parse_part(file, 0, 1)
+
+
+def parse_part(file: EvidenceFile, part: int, parts: int) -> Iterator[Record]:
+    """The records of one part of the messages (see Artifact.parse_part); parts=1: all."""
     last = None
-    for row in rows(file, SQL):
+    for row in part_rows(file, SQL, "message", "m", part, parts):
         # Unpacked by position (SQL's column order) rather than by name: this runs per message.
         (rowid, guid, text, body, payload, balloon, service, from_me, date, read, delivered,
          handle, chat) = row  # fmt: skip
@@ -95,4 +102,4 @@ def _payload_urls(blob: object) -> list[str]:
     return [o for o in objects if isinstance(o, str) and o.startswith(("http://", "https://"))]
 
 
-ARTIFACT = Artifact(NAME, PATHS, parse)
+ARTIFACT = Artifact(NAME, PATHS, parse, parse_part)
