@@ -95,7 +95,7 @@ def test_a_row_without_readable_metadata_keeps_its_columns(tmp_path):
         "flags": 1,
     }
     assert b.time is None
-    assert evidence.notes == ["1 file record(s) without readable metadata"]
+    assert evidence.notes == ["file records without readable metadata (no size, mode or times)"]
 
 
 def test_many_rows_stream_at_a_steady_pace(tmp_path):

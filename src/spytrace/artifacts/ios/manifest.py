@@ -64,13 +64,14 @@ def parse(db: EvidenceFile) -> Iterator[Record]:
 
 def parse_part(db: EvidenceFile, part: int, parts: int) -> Iterator[Record]:
     """The records of one part of the listing (see Artifact.parse_part); parts=1: all."""
-    unreadable = 0
+    unreadable = False
     for row in part_rows(db, SQL, "Files", "Files", part, parts):
         record, ok = _record(db, row)
-        unreadable += not ok
+        unreadable = unreadable or not ok
         yield record
     if unreadable:
-        db.notes.append(f"{unreadable} file record(s) without readable metadata")
+        # Not counted: a part counts only its own rows, and parts' notes are joined as they are.
+        db.notes.append("file records without readable metadata (no size, mode or times)")
 
 
 def device_path(domain: str, relative_path: str) -> str:
