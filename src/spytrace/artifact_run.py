@@ -150,7 +150,8 @@ def run_job(
         status = Status.PARSED
     paths = tuple(sorted({e.logical_path for e in job.files} | {p for p, _ in job.failures}))
     return JobResult(
-        coverage=Coverage(artifact.name, status, sink.records, paths, tuple(reasons)),
+        # Sorted: a file read in parts gives its parts' reasons in another order (parts.join).
+        coverage=Coverage(artifact.name, status, sink.records, paths, tuple(sorted(set(reasons)))),
         findings=tuple(sink.findings),
         device=sink.device,
         records=sink.records,

@@ -74,7 +74,7 @@ def join(results: Sequence[JobResult], output: Path) -> JobResult:
     # Parts that read a database each fetch their own rows, so one may meet damage the others
     # do not: what any part noted stands for the file.
     statuses = {r.coverage.status for r in results}
-    reasons = tuple(dict.fromkeys(reason for r in results for reason in r.coverage.reasons))
+    reasons = tuple(sorted({reason for r in results for reason in r.coverage.reasons}))
     return replace(
         first,
         coverage=replace(
