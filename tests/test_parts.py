@@ -9,7 +9,7 @@ from spytrace import parts
 from spytrace.artifacts.android import files_json
 from spytrace.artifacts.ios import manifest, sms
 from spytrace.iocs.loader import load_feeds
-from spytrace.model import PART_BLOCK, Check, Status, in_part
+from spytrace.model import PART_BLOCK, Check, EvidenceFile, Status, in_part
 from spytrace.outputs.files import prepare_output
 from spytrace.outputs.records_jsonl import selected_offsets
 from spytrace.scan import ScanOptions, scan
@@ -133,24 +133,52 @@ def _files(tmp_path, count, without_rowid=False):
     return db
 
 
+def _damaged(db, marker: bytes, page_size=4096):
+    """The database with every page holding `marker` overwritten: a read stops there."""
+    evidence = db.build()
+    data = bytearray(evidence.path.read_bytes())
+    at = data.find(marker)
+    assert at > 0
+    while at >= 0:
+        page = at - at % page_size
+        data[page : page + page_size] = b"\xff" * page_size
+        at = data.find(marker, page + page_size)
+    evidence.path.write_bytes(bytes(data))
+    return evidence
+
+
 @pytest.mark.parametrize("parts_of", [2, 3])
 @pytest.mark.parametrize(
-    ("artifact", "build", "ranked"),
+    ("artifact", "build", "read_as"),
     [
-        (sms.ARTIFACT, lambda tmp: _messages(tmp, 2 * PART_BLOCK + 700), True),
-        (manifest.ARTIFACT, lambda tmp: _files(tmp, 3 * PART_BLOCK + 5), True),
-        (manifest.ARTIFACT, lambda tmp: _files(tmp, 2 * PART_BLOCK + 100, True), False),
+        (sms.ARTIFACT, lambda tmp: _messages(tmp, 2 * PART_BLOCK + 700), "ranked"),
+        (manifest.ARTIFACT, lambda tmp: _files(tmp, 3 * PART_BLOCK + 5), "ranked"),
+        (manifest.ARTIFACT, lambda tmp: _files(tmp, 2 * PART_BLOCK + 100, True), "whole"),
+        # Damaged half-way: one read stops at the damage, and so does the part that reads it.
+        (
+            manifest.ARTIFACT,
+            lambda tmp: _damaged(_files(tmp, 4 * PART_BLOCK), b"Library/Caches/f3000.dat"),
+            "damaged",
+        ),
     ],
-    ids=["sms", "manifest", "manifest-without-rowid"],
+    ids=["sms", "manifest", "manifest-without-rowid", "manifest-damaged"],
 )
 def test_a_table_read_in_parts_gives_each_part_the_records_in_part_picks(
-    tmp_path, artifact, build, ranked, parts_of
+    tmp_path, artifact, build, read_as, parts_of
 ):
-    evidence = build(tmp_path).build()
+    built = build(tmp_path)
+    evidence = built if isinstance(built, EvidenceFile) else built.build()
     whole = list(artifact.parse(evidence))
-    assert len(whole) > 2 * PART_BLOCK and not evidence.notes
+    assert len(whole) > 2 * PART_BLOCK
+    notes = list(evidence.notes)
+    assert any("damaged part-way" in n for n in notes) == (read_as == "damaged")
+    ranked = read_as == "ranked"
 
-    by_part = [list(artifact.parse_part(evidence, part, parts_of)) for part in range(parts_of)]
+    by_part = []
+    for part in range(parts_of):
+        evidence.notes.clear()
+        by_part.append(list(artifact.parse_part(evidence, part, parts_of)))
+        assert evidence.notes == (notes if part == 0 or ranked else [])
 
     if not ranked:
         assert by_part[0] == whole and not any(by_part[1:])  # the first part reads it all
@@ -158,7 +186,6 @@ def test_a_table_read_in_parts_gives_each_part_the_records_in_part_picks(
         for part, records in enumerate(by_part):
             picked = [r for i, r in enumerate(whole) if in_part(i, part, parts_of)]
             assert records == picked and records
-    assert not evidence.notes
 
 
 @pytest.mark.parametrize(
@@ -178,11 +205,29 @@ def test_a_database_scanned_in_parts_gives_the_bytes_of_one_read(
     if build is _files:  # and metadata that cannot be read in two parts' rows: noted once
         db.conn.execute("UPDATE Files SET file = X'00' WHERE fileID IN (SELECT fileID FROM "
                         f"Files ORDER BY fileID LIMIT 2 OFFSET {PART_BLOCK - 1})")  # fmt: skip
-    evidence = db.build()
+    artifact = sms.ARTIFACT if build is _messages else manifest.ARTIFACT
+    single, split = _scanned_whole_and_in_parts(tmp_path, monkeypatch, db.build(), artifact)
+
+    [coverage] = split.coverage
+    assert coverage == single.coverage[0] and coverage.records == single.records
+    assert coverage.status is Status.PARTIAL
+    assert any("not valid UTF-8" in reason for reason in coverage.reasons)
+
+
+def test_a_file_that_is_no_database_is_unreadable_in_parts_as_whole(tmp_path, monkeypatch):
+    evidence = _messages(tmp_path / "built", 3 * PART_BLOCK).build()
+    evidence.path.write_bytes(b"not SQLite " * 100_000)
+
+    single, split = _scanned_whole_and_in_parts(tmp_path, monkeypatch, evidence, sms.ARTIFACT)
+
+    assert split.coverage == single.coverage and split.coverage[0].status is Status.UNREADABLE
+
+
+def _scanned_whole_and_in_parts(tmp_path, monkeypatch, evidence, artifact):
+    """The artifact scanned by one run and in two parts; their outputs byte for byte alike."""
     root = tmp_path / "acquisition"
     (root / evidence.logical_path).parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(evidence.path, root / evidence.logical_path)
-    artifact = sms.ARTIFACT if build is _messages else manifest.ARTIFACT
 
     def scan_in(name, workers):
         output, scratch = tmp_path / name, tmp_path / f"{name}-scratch"
@@ -194,14 +239,9 @@ def test_a_database_scanned_in_parts_gives_the_bytes_of_one_read(
     single, single_out = scan_in("one", 1)
     monkeypatch.setattr(parts, "SPLIT_BYTES", 0)
     split, split_out = scan_in("parts", 2)
-
-    name = artifact.name
-    for path in (f"records/{name}.jsonl", "timeline.csv", "timeline.jsonl"):
+    for path in (f"records/{artifact.name}.jsonl", "timeline.csv", "timeline.jsonl"):
         assert (split_out / path).read_bytes() == (single_out / path).read_bytes(), path
-    [coverage] = split.coverage
-    assert coverage == single.coverage[0] and coverage.records == single.records
-    assert coverage.status is Status.PARTIAL
-    assert any("not valid UTF-8" in reason for reason in coverage.reasons)
+    return single, split
 
 
 def test_large_files_share_the_workers_out(tmp_path, monkeypatch):
