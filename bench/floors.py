@@ -66,10 +66,19 @@ def _files(backup: Path) -> Iterator[Row]:
         yield f"Files.fileID={file_id}", 0, f"{domain}/{relative}", fields
 
 
-def _listing(entries: list[dict[str, Any]], part: int) -> Iterator[Row]:
+class _Entry(msgspec.Struct):
+    path: str = ""
+    modified_time: int | float = 0
+
+
+def _listing(listing: bytes, part: int) -> Iterator[Row]:
+    # Each entry's own bytes go into its record as they are (msgspec writes a Raw verbatim):
+    # only the path and time are decoded.
+    raws = msgspec.json.decode(listing, type=list[msgspec.Raw])
+    entries = msgspec.json.decode(listing, type=list[_Entry])
     for number in range(part, len(entries), 2):
         entry = entries[number]
-        yield f"[{number}]", int(entry.get("modified_time") or 0), str(entry["path"]), entry
+        yield f"[{number}]", int(entry.modified_time), entry.path, {"raw": raws[number]}
 
 
 def _written(name: str, rows: Iterable[Row], out: Path) -> list[bytes]:
@@ -136,10 +145,9 @@ def outputs(kind: str, acquisition: Path, out: Path) -> None:
         _in_two(lambda: _written("sms", _messages(acquisition), out),
                 lambda: _written("manifest", _files(acquisition), out), out)  # fmt: skip
         return
-    # Decoded once, before the fork: the two halves share it.
-    entries = msgspec.json.decode((acquisition / "files.json").read_bytes())
-    _in_two(lambda: _written("files0", _listing(entries, 0), out),
-            lambda: _written("files1", _listing(entries, 1), out), out)  # fmt: skip
+    listing = (acquisition / "files.json").read_bytes()
+    _in_two(lambda: _written("files0", _listing(listing, 0), out),
+            lambda: _written("files1", _listing(listing, 1), out), out)  # fmt: skip
 
 
 if __name__ == "__main__":
