@@ -1,5 +1,7 @@
 """A listing read in parts by several processes gives exactly what one read gives."""
 
+import hashlib
+import json
 import shutil
 from datetime import UTC, datetime
 
@@ -241,6 +243,11 @@ def _scanned_whole_and_in_parts(tmp_path, monkeypatch, evidence, artifact):
     split, split_out = scan_in("parts", 2)
     for path in (f"records/{artifact.name}.jsonl", "timeline.csv", "timeline.jsonl"):
         assert (split_out / path).read_bytes() == (single_out / path).read_bytes(), path
+    # The file is hashed once, by the first part, for the chain of custody.
+    stored = hashlib.sha256(evidence.path.read_bytes()).hexdigest()
+    for out in (single_out, split_out):
+        custody = json.loads((out / "custody.json").read_text())
+        assert custody["files_read"] == [{"file": evidence.logical_path, "sha256": stored}]
     return single, split
 
 

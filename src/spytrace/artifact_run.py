@@ -30,6 +30,7 @@ from spytrace.model import (
 from spytrace.outputs.files import open_private
 from spytrace.outputs.records_jsonl import Selector, record_line
 from spytrace.outputs.timeline import TimelineWriter
+from spytrace.sources.base import sha256_file
 
 log = logging.getLogger("spytrace")
 
@@ -60,6 +61,8 @@ class JobResult:
     seconds: float = 0.0  # how long the run took
     # Per check, where the lines it selected start in the records file (or the part's file).
     selected: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    # SHA-256 of the files the source left for the run to hash (EvidenceFile.sha256 None).
+    hashes: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -121,6 +124,15 @@ def run_job(
     split = job.parts > 1
     timeline = TimelineWriter(scratch, prefix=f"{artifact.name}-{job.part}")
     reasons = [reason for _, reason in job.failures]
+    # Hashed here, so files are hashed side by side, not one after another before any run.
+    # The first part of a file hashes it for them all.
+    hashes: dict[str, str] = {}
+    for evidence in job.files if not job.part else ():
+        if evidence.sha256 is None:
+            try:
+                hashes[evidence.logical_path] = sha256_file(evidence.path)
+            except OSError as exc:
+                reasons.append(f"{evidence.logical_path}: could not be hashed ({exc.strerror})")
     problems: list[str] = []
     failed = len(job.failures)
     records_file = (
@@ -161,6 +173,7 @@ def run_job(
         block_starts=tuple(sink.block_starts or ()),
         selected={k: tuple(v) for k, v in selector.offsets().items()} if selector else {},
         seconds=time.perf_counter() - started,
+        hashes=hashes,
     )
 
 

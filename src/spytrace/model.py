@@ -90,7 +90,10 @@ class EvidenceFile:
 
     `path` is a local file: the evidence itself (never to be written) or, where `private_copy`
     is true, spytrace's own decrypted or extracted copy. `notes` collects what a parser could
-    not read in it, so the scan can say `partial` without the parser raising.
+    not read in it, so the scan can say `partial` without the parser raising. `sha256` is the
+    evidence's own hash where the source had to compute it (decrypting, copying); None when it
+    is the hash of `path` as it is, which the run reading the file computes (beside the other
+    runs, not before them all).
     """
 
     logical_path: str

@@ -84,6 +84,7 @@ def join(results: Sequence[JobResult], output: Path) -> JobResult:
             reasons=reasons,
         ),
         problems=tuple(dict.fromkeys(problem for r in results for problem in r.problems)),
+        hashes={path: sha256 for r in results for path, sha256 in r.hashes.items()},
         findings=tuple(f for r in results for f in r.findings),
         device=devices,
         records=records,

@@ -116,6 +116,8 @@ def scan(
         jobs, index, output, scratch, device_artifacts, options.workers, events, source.problems
     )
     lap = _lap("read every artifact", lap)
+    for job_result in results:
+        file_hashes.update(job_result.hashes)
     # The timeline is merged in another process while the checks run here.
     merge = Background(
         write_timeline,

@@ -164,7 +164,7 @@ class Tree:
                 raise EvidenceError(f"{logical}: not in this acquisition")
             provider, name = entry
             path = provider.local(name)
-            cached = EvidenceFile(logical, path, provider.private, sha256_file(path))
+            cached = EvidenceFile(logical, path, provider.private)  # hashed by the run reading it
             with self._lock:
                 self._opened[logical] = cached
         return EvidenceFile(

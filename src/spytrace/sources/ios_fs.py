@@ -406,9 +406,8 @@ class TreeSource:
         has_wal = any(c.endswith("-wal") for c in companions)
         if not has_wal:
             local = self._tree.local(name)
-            return EvidenceFile(
-                logical_path, local, private_copy=self._tree.private, sha256=sha256_file(local)
-            )
+            # Hashed by the run that reads it.
+            return EvidenceFile(logical_path, local, private_copy=self._tree.private)
         # SQLite replays a WAL into the database it opens: never the evidence, so the three
         # files go together into a private folder and the copy is opened instead.
         folder = self._private_folder()
