@@ -107,10 +107,15 @@ def _in_two(first: Callable[[], list[bytes]], second: Callable[[], list[bytes]],
     spill = out / "second.timeline"
     child = os.fork()
     if child == 0:
-        spill.write_bytes(b"\x1e".join(second()))
-        os._exit(0)
+        status = 1
+        try:
+            spill.write_bytes(b"\x1e".join(second()))
+            status = 0
+        finally:
+            os._exit(status)  # never back into the parent's code
     mine = first()
-    os.waitpid(child, 0)
+    if os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]):
+        raise SystemExit("the forked half of the floor failed")
     theirs = spill.read_bytes().split(b"\x1e")
     spill.unlink()
     with (out / "timeline.jsonl").open("wb") as jsonl, (out / "timeline.csv").open("wb") as csv:

@@ -1,5 +1,6 @@
 """iOS backups end to end through the command line: every planted trace, and nothing else."""
 
+import hashlib
 import json
 import shutil
 import zipfile
@@ -10,6 +11,10 @@ from spytrace.testkit.scenarios import pegasus_backup
 from tests.cli_helpers import spytrace
 
 PASSWORD = "correct horse battery"
+
+
+# fileID of HomeDomain/Library/SMS/sms.db: SHA-1 of "HomeDomain-Library/SMS/sms.db".
+SMS_FILE_ID = "3d0d7e5fb2ce288813306e4d4636395e047a3d28"
 
 
 def findings_of(output):
@@ -57,6 +62,11 @@ def test_plain_backup_every_trace_found_with_evidence(infected, tmp_path):
     assert len(sms_links) == 3
     assert {f["evidence"]["file"] for f in sms_links} == {"HomeDomain/Library/SMS/sms.db"}
     assert all(f["evidence"]["locator"].startswith("message.ROWID=") for f in sms_links)
+    # Chain of custody: sms.db, read in place, hashed by its run, as the backup stores it.
+    custody = json.loads((tmp_path / "out" / "custody.json").read_text())
+    stored = hashlib.sha256((infected.path / "3d" / SMS_FILE_ID).read_bytes()).hexdigest()
+    assert {"file": "HomeDomain/Library/SMS/sms.db", "sha256": stored} in custody["files_read"]
+    assert {f["evidence"]["sha256"] for f in sms_links} == {stored}
     device = document["acquisition"]["device"]
     assert device["product_version"] == "14.6" and device["build_version"] == "18G69"
     assert document["coverage"]["sms"]["status"] == "parsed"

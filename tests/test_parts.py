@@ -3,6 +3,7 @@
 import hashlib
 import json
 import shutil
+import sqlite3
 from datetime import UTC, datetime
 
 import pytest
@@ -149,6 +150,32 @@ def _damaged(db, marker: bytes, page_size=4096):
     return evidence
 
 
+def _files_as_view(tmp_path, count):
+    """Files a view over the real table: a view's rowids are NULL, nothing to rank by."""
+    db = _files(tmp_path, count)
+    db.conn.executescript("ALTER TABLE Files RENAME TO F2; CREATE VIEW Files AS SELECT * FROM F2;")
+    return db
+
+
+def _files_with_a_rowid_column(tmp_path, count):
+    """A plain column named rowid: `rowid` in a query then names it, not the rowid."""
+    db = _files(tmp_path, count)
+    db.conn.execute("ALTER TABLE Files ADD COLUMN rowid INTEGER")
+    db.conn.execute("UPDATE Files SET rowid = -_rowid_")
+    return db
+
+
+def _files_with_a_damaged_overflow(tmp_path, count):
+    """One row's blob runs over onto pages of its own, the last of them overwritten: the
+    table's own pages read well."""
+    db = _files(tmp_path, count)
+    db.conn.execute(
+        "UPDATE Files SET file = ? WHERE fileID = (SELECT fileID FROM Files LIMIT 1 OFFSET ?)",
+        (b"A" * 9000 + b"OVERFLOW-END", PART_BLOCK + 10),
+    )
+    return _damaged(db, b"OVERFLOW-END")
+
+
 @pytest.mark.parametrize("parts_of", [2, 3])
 @pytest.mark.parametrize(
     ("artifact", "build", "read_as"),
@@ -162,8 +189,25 @@ def _damaged(db, marker: bytes, page_size=4096):
             lambda tmp: _damaged(_files(tmp, 4 * PART_BLOCK), b"Library/Caches/f3000.dat"),
             "damaged",
         ),
+        (manifest.ARTIFACT, lambda tmp: _files_as_view(tmp, 3 * PART_BLOCK), "whole"),
+        (manifest.ARTIFACT, lambda tmp: _files_with_a_rowid_column(tmp, 3 * PART_BLOCK), "whole"),
+        # SQLite reads that row's blob as it can, so one read goes on; the quick check sees
+        # the broken page and the table is read whole.
+        (
+            manifest.ARTIFACT,
+            lambda tmp: _files_with_a_damaged_overflow(tmp, 3 * PART_BLOCK),
+            "whole",
+        ),
     ],
-    ids=["sms", "manifest", "manifest-without-rowid", "manifest-damaged"],
+    ids=[
+        "sms",
+        "manifest",
+        "manifest-without-rowid",
+        "manifest-damaged",
+        "manifest-view",
+        "manifest-rowid-column",
+        "manifest-damaged-overflow",
+    ],
 )
 def test_a_table_read_in_parts_gives_each_part_the_records_in_part_picks(
     tmp_path, artifact, build, read_as, parts_of
@@ -216,9 +260,20 @@ def test_a_database_scanned_in_parts_gives_the_bytes_of_one_read(
     assert any("not valid UTF-8" in reason for reason in coverage.reasons)
 
 
-def test_a_file_that_is_no_database_is_unreadable_in_parts_as_whole(tmp_path, monkeypatch):
+@pytest.mark.parametrize("damage", ["not a database", "the table's first page"])
+def test_an_unreadable_table_is_unreadable_in_parts_as_whole(tmp_path, monkeypatch, damage):
     evidence = _messages(tmp_path / "built", 3 * PART_BLOCK).build()
-    evidence.path.write_bytes(b"not SQLite " * 100_000)
+    if damage == "not a database":
+        evidence.path.write_bytes(b"not SQLite " * 100_000)
+    else:
+        with sqlite3.connect(evidence.path) as conn:
+            (root,) = conn.execute(
+                "SELECT rootpage FROM sqlite_master WHERE name='message'"
+            ).fetchone()
+            (size,) = conn.execute("PRAGMA page_size").fetchone()
+        data = bytearray(evidence.path.read_bytes())
+        data[(root - 1) * size : root * size] = b"\xff" * size
+        evidence.path.write_bytes(bytes(data))
 
     single, split = _scanned_whole_and_in_parts(tmp_path, monkeypatch, evidence, sms.ARTIFACT)
 
@@ -240,7 +295,11 @@ def _scanned_whole_and_in_parts(tmp_path, monkeypatch, evidence, artifact):
 
     single, single_out = scan_in("one", 1)
     monkeypatch.setattr(parts, "SPLIT_BYTES", 0)
+    joined = []
+    join = parts.join
+    monkeypatch.setattr(parts, "join", lambda rs, out: joined.append(len(rs)) or join(rs, out))
     split, split_out = scan_in("parts", 2)
+    assert joined == [2]  # read in two parts indeed
     for path in (f"records/{artifact.name}.jsonl", "timeline.csv", "timeline.jsonl"):
         assert (split_out / path).read_bytes() == (single_out / path).read_bytes(), path
     # The file is hashed once, by the first part, for the chain of custody.

@@ -261,3 +261,21 @@ def test_records_several_checks_read_whole_are_decoded_once(
     assert [f.rule for f in result.findings if f.rule] == ["suspicious_notes"]
     # Four records: decoded once for the three checks, or once per check when too large.
     assert len(decoded) == (4 if shared_bytes else 12)
+
+
+def test_a_file_left_unhashed_is_hashed_by_one_run_the_first_that_reads_it(tmp_path):
+    from spytrace.artifact_run import Job
+    from spytrace.model import Artifact, EvidenceFile
+    from spytrace.scan import _hashing_shared
+
+    def job(name, *files):
+        return Job(Artifact(name, (), lambda f: iter(())), files, planned=len(files))
+
+    dump = EvidenceFile("dumpstate.txt", tmp_path / "d")
+    props = EvidenceFile("getprop.txt", tmp_path / "g")
+    copied = EvidenceFile("sms.db", tmp_path / "s", private_copy=True, sha256="ab" * 32)
+
+    jobs = _hashing_shared([job("a", dump), job("b", dump, props, copied), job("c", props)])
+
+    # dumpstate.txt is read by two artifacts and hashed once; the copy was hashed by the source.
+    assert [j.to_hash for j in jobs] == [{"dumpstate.txt"}, {"getprop.txt"}, set()]

@@ -46,6 +46,9 @@ class Job:
     # Part `part` of `parts` of the artifact's one file (Artifact.parse_part), or all of it.
     part: int = 0
     parts: int = 1
+    # Logical paths of the files this run hashes (left unhashed by the source; a file several
+    # artifacts read is hashed by one of their runs).
+    to_hash: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +131,7 @@ def run_job(
     # The first part of a file hashes it for them all.
     hashes: dict[str, str] = {}
     for evidence in job.files if not job.part else ():
-        if evidence.sha256 is None:
+        if evidence.logical_path in job.to_hash:
             try:
                 hashes[evidence.logical_path] = sha256_file(evidence.path)
             except OSError as exc:

@@ -74,13 +74,19 @@ def join(results: Sequence[JobResult], output: Path) -> JobResult:
     # Parts that read a database each fetch their own rows, so one may meet damage the others
     # do not: what any part noted stands for the file.
     statuses = {r.coverage.status for r in results}
+    if len(statuses) == 1:
+        status = first.coverage.status
+    elif not records and Status.UNREADABLE in statuses:
+        status = Status.UNREADABLE  # beside parts that were given no rows to read
+    else:
+        status = Status.PARTIAL
     reasons = tuple(sorted({reason for r in results for reason in r.coverage.reasons}))
     return replace(
         first,
         coverage=replace(
             first.coverage,
             records=records,
-            status=first.coverage.status if len(statuses) == 1 else Status.PARTIAL,
+            status=status,
             reasons=reasons,
         ),
         problems=tuple(dict.fromkeys(problem for r in results for problem in r.problems)),

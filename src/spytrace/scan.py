@@ -107,6 +107,7 @@ def scan(
         replace(_open_job(source, a, planned[a.name], file_hashes), select=_selects(a, checks))
         for a in artifacts
     ]
+    jobs = _hashing_shared(jobs)
     lap = _lap("opened them", lap)
     index = feeds.index if feeds is not None and feeds.usable else None
     # The source's own problems (a backup's files listed but not stored, say) are gathered
@@ -191,6 +192,17 @@ def _open_job(source: Source, artifact: Artifact, paths: list[str], hashes: dict
             hashes[logical_path] = evidence.sha256
         opened.append(evidence)
     return Job(artifact, tuple(opened), tuple(failures), len(paths))
+
+
+def _hashing_shared(jobs: list[Job]) -> list[Job]:
+    """Each file the source left unhashed given to one run to hash: the first that reads it."""
+    given: set[str] = set()
+    shared = []
+    for job in jobs:
+        mine = {e.logical_path for e in job.files if e.sha256 is None} - given
+        given |= mine
+        shared.append(replace(job, to_hash=frozenset(mine)))
+    return shared
 
 
 def _selects(artifact: Artifact, checks: Sequence[Check]) -> dict[str, tuple[str, ...]]:

@@ -91,7 +91,7 @@ def test_the_real_tarball_name_and_top_folder_give_paths_inside_it(tmp_path):
     ]
     file = source.open("ps.txt")
     assert file.private_copy is True
-    assert file.sha256 is None and sha256_file(file.path) == sha256_file(sd.root / "ps.txt")
+    assert file.sha256 == sha256_file(sd.root / "ps.txt")  # a private copy: hashed as opened
     extracted = {p.name for p in (tmp_path / "scratch").rglob("*") if p.is_file()}
     # One pass pulled the small files; the unified log's chunks stay packed.
     assert "shutdown.log" in extracted and "Info.plist" in extracted

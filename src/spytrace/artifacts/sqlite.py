@@ -69,31 +69,37 @@ def part_rows(
     each row of `table` makes one record."""
     if parts == 1:
         yield from rows(db, sql.format(where=""))
-    elif _has_rowid(db, table):
+    elif _rankable(db, table):
         where = f"WHERE {alias}._rowid_ IN ({_RANKED.format(table=table)})"
         yield from rows(db, sql.format(where=where), (PART_BLOCK, parts, part))
     elif part == 0:
-        # No rowid to rank by (a WITHOUT ROWID table): the first part reads it all, the others
-        # nothing; parts.join puts that back in order as well.
+        # Not to be shared (see _rankable): the first part reads it all, as one read would,
+        # the others nothing; parts.join puts that back in order as well.
         yield from rows(db, sql.format(where=""))
 
 
-def _has_rowid(db: EvidenceFile, table: str) -> bool:
-    """Whether `table`'s rows can be ranked by rowid: it has one, and its rows can all be read
-    (a damaged table is read by one part, as one read would, up to the damage)."""
+def _rankable(db: EvidenceFile, table: str) -> bool:
+    """Whether parts can share `table` by ranking its rows in rowid order: it is a table with
+    a rowid (no view, no WITHOUT ROWID table), every name of the rowid stands for it (a column
+    named rowid or oid that is not the INTEGER PRIMARY KEY would not), and the database passes
+    SQLite's quick check (in a damaged one, parts would stop at other rows than one read)."""
     if not _NAME.fullmatch(table):
         raise ValueError(f"not a table name: {table!r}")
     with closing(connect(db)) as conn:  # a file that is no database fails every part alike
         try:
-            # A column of that name would stand for the rowid in the query.
+            kind = conn.execute(
+                "SELECT type FROM sqlite_master WHERE name = ?", (table,)
+            ).fetchone()
+            if kind is None or kind[0] != "table":
+                return False
             if any(r[1].lower() == "_rowid_" for r in conn.execute(f"PRAGMA table_info({table})")):
                 return False
-            # Every row of the table itself, not of an index: damage anywhere in it shows.
-            scan = f"SELECT max(length(_rowid_)) FROM {table} NOT INDEXED"  # noqa: S608 (a \w+ name)
-            conn.execute(scan).fetchall()
+            names = f"SELECT count(*) FROM {table} WHERE rowid IS NOT _rowid_ OR oid IS NOT _rowid_"  # noqa: S608 (a \w+ name)
+            if conn.execute(names).fetchone()[0]:
+                return False
+            return [row[0] for row in conn.execute("PRAGMA quick_check(1)")] == ["ok"]
         except sqlite3.DatabaseError:
             return False  # rows() says what is wrong with it
-    return True
 
 
 def rows(db: EvidenceFile, sql: str, params: tuple[object, ...] = ()) -> Iterator[sqlite3.Row]:

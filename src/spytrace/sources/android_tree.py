@@ -164,7 +164,10 @@ class Tree:
                 raise EvidenceError(f"{logical}: not in this acquisition")
             provider, name = entry
             path = provider.local(name)
-            cached = EvidenceFile(logical, path, provider.private)  # hashed by the run reading it
+            # The evidence itself is hashed by the run that reads it; a private copy here, as
+            # opened (SQLite may write into a copy it opens).
+            digest = sha256_file(path) if provider.private else None
+            cached = EvidenceFile(logical, path, provider.private, digest)
             with self._lock:
                 self._opened[logical] = cached
         return EvidenceFile(

@@ -490,7 +490,9 @@ class IosBackup:
         if self._unlocked is None and not has_wal:
             stored = self._stored(row)
             private = self._store.private or stored == self._scratch / _EMPTY
-            return stored, None, private, ()  # hashed by the run that reads it
+            # The evidence itself is hashed by the run that reads it; a private copy here, as
+            # opened (SQLite may write into a copy it opens).
+            return stored, sha256_file(stored) if private else None, private, ()
         # Decrypting, or copying a database with its WAL so SQLite replays the log into the
         # copy (never into the evidence): the pair goes into one private folder.
         folder = self._scratch / "files" / row.file_id.lower()
@@ -532,7 +534,8 @@ class IosBackup:
         local = self._store.local(name)
         if local is None:
             raise EvidenceError(f"{name}: not in this backup")
-        return local, None, self._store.private, ()  # hashed by the run that reads it
+        private = self._store.private
+        return local, sha256_file(local) if private else None, private, ()  # as above
 
     def _stored_db_sha256(self) -> str:
         if self._manifest_db_sha256 is None:

@@ -406,8 +406,12 @@ class TreeSource:
         has_wal = any(c.endswith("-wal") for c in companions)
         if not has_wal:
             local = self._tree.local(name)
-            # Hashed by the run that reads it.
-            return EvidenceFile(logical_path, local, private_copy=self._tree.private)
+            # The evidence itself is hashed by the run that reads it; a private copy here, as
+            # opened (SQLite may write into a copy it opens).
+            private = self._tree.private
+            return EvidenceFile(
+                logical_path, local, private, sha256_file(local) if private else None
+            )
         # SQLite replays a WAL into the database it opens: never the evidence, so the three
         # files go together into a private folder and the copy is opened instead.
         folder = self._private_folder()
