@@ -70,6 +70,9 @@ def measure(
     out = open(stdout, "wb") if stdout else subprocess.DEVNULL  # noqa: SIM115
     err = open(stderr, "wb") if stderr else subprocess.DEVNULL  # noqa: SIM115
     timed_out = threading.Event()
+    # The writes of earlier runs (gigabytes at size L) reach the disk first: left dirty, they
+    # would throttle this run's own writes and charge it for another run's I/O.
+    os.sync()
     with tempfile.TemporaryDirectory(prefix="measure-") as scratch:
         report = Path(scratch) / "usage.json"
         try:
