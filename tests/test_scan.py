@@ -279,3 +279,25 @@ def test_a_file_left_unhashed_is_hashed_by_one_run_the_first_that_reads_it(tmp_p
 
     # dumpstate.txt is read by two artifacts and hashed once; the copy was hashed by the source.
     assert [j.to_hash for j in jobs] == [{"dumpstate.txt"}, {"getprop.txt"}, set()]
+
+
+def test_a_file_that_cannot_be_hashed_is_said_in_coverage_and_the_run_goes_on(tmp_path):
+    from spytrace.artifact_run import Job, run_job
+    from spytrace.model import Artifact, EvidenceFile, Status
+
+    gone = EvidenceFile("Library/gone.db", tmp_path / "gone.db")
+    job = Job(
+        Artifact("a", (), lambda f: iter(())),
+        (gone,),
+        planned=1,
+        to_hash=frozenset({gone.logical_path}),
+    )
+    (tmp_path / "out" / "records").mkdir(parents=True)
+
+    result = run_job(job, None, tmp_path / "out", tmp_path, False)
+
+    assert result.hashes == {}
+    assert result.coverage.status is Status.PARTIAL
+    assert result.coverage.reasons == (
+        "Library/gone.db: could not be hashed (No such file or directory)",
+    )
